@@ -1,0 +1,119 @@
+package dedup
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+
+	"github.com/cespare/xxhash/v2"
+	"github.com/neardup/neardup/shingle"
+)
+
+// Defaults used where a Config field is zero.
+const (
+	// DefaultNumHashes is the signature length when Config.NumHashes is 0.
+	DefaultNumHashes = 128
+	// DefaultThreshold is the similarity threshold when Config.Threshold is
+	// 0. Reworded wire copies share few word 3-grams (see the README's
+	// Quality section), so it is far below the 0.5–0.9 of generic tools.
+	DefaultThreshold = 0.2
+	// MaxNumHashes is the largest accepted Config.NumHashes.
+	MaxNumHashes = 4096
+)
+
+// signatureVersion changes whenever the way a signature is computed
+// changes, so that signatures of different library versions are never
+// compared silently.
+const signatureVersion = 1
+
+// Config holds every setting that decides whether two signatures, or a
+// signature and an index, can be compared. The zero value is valid and
+// means the defaults; Config values are comparable with ==, and marshal to
+// JSON.
+type Config struct {
+	// NumHashes is the number of MinHash values per signature.
+	// 0 means DefaultNumHashes.
+	NumHashes int `json:"num_hashes"`
+	// Threshold is the similarity at or above which two articles are
+	// copies, in (0, 1]. 0 means DefaultThreshold.
+	Threshold float64 `json:"threshold"`
+	// Bands and Rows set the LSH banding by hand: Bands bands of Rows
+	// values each, with Bands*Rows <= NumHashes. Both 0 (the default)
+	// chooses them from Threshold; see Banding.
+	Bands int `json:"bands"`
+	Rows  int `json:"rows"`
+	// Seed seeds the MinHash permutations.
+	Seed uint64 `json:"seed"`
+	// Shingle decides how text becomes shingles.
+	Shingle shingle.Config `json:"shingle"`
+}
+
+// DefaultConfig returns the zero Config with its defaults filled in.
+func DefaultConfig() Config { return Config{}.WithDefaults() }
+
+// WithDefaults returns c with zero fields replaced by their defaults,
+// including the banding chosen from the threshold.
+func (c Config) WithDefaults() Config {
+	if c.NumHashes == 0 {
+		c.NumHashes = DefaultNumHashes
+	}
+	if c.Threshold == 0 {
+		c.Threshold = DefaultThreshold
+	}
+	c.Shingle = c.Shingle.WithDefaults()
+	if c.Bands == 0 && c.Rows == 0 && c.NumHashes > 0 && c.NumHashes <= MaxNumHashes &&
+		c.Threshold > 0 && c.Threshold <= 1 {
+		c.Bands, c.Rows = chooseBanding(c.NumHashes, c.Threshold)
+	}
+	return c
+}
+
+// Validate reports whether c is usable, with an error wrapping ErrConfig
+// (or the shingle package's error) that names the bad field.
+func (c Config) Validate() error {
+	if c.NumHashes < 0 || c.NumHashes > MaxNumHashes {
+		return fmt.Errorf("%w: NumHashes %d out of range 1..%d", ErrConfig, c.NumHashes, MaxNumHashes)
+	}
+	if math.IsNaN(c.Threshold) || c.Threshold < 0 || c.Threshold > 1 {
+		return fmt.Errorf("%w: Threshold %v out of range (0, 1]", ErrConfig, c.Threshold)
+	}
+	if (c.Bands == 0) != (c.Rows == 0) || c.Bands < 0 || c.Rows < 0 {
+		return fmt.Errorf("%w: Bands %d and Rows %d: set both or neither", ErrConfig, c.Bands, c.Rows)
+	}
+	c = c.WithDefaults()
+	if c.Bands*c.Rows > c.NumHashes {
+		return fmt.Errorf("%w: Bands*Rows = %d exceeds NumHashes %d", ErrConfig, c.Bands*c.Rows, c.NumHashes)
+	}
+	if err := c.Shingle.Validate(); err != nil {
+		return fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	return nil
+}
+
+// fingerprint identifies the settings that decide signature values:
+// two signatures with equal fingerprints can be compared.
+func (c Config) fingerprint() uint64 {
+	c = c.WithDefaults()
+	var d xxhash.Digest
+	d.ResetWithSeed(0)
+	var b [8]byte
+	put := func(v uint64) {
+		binary.LittleEndian.PutUint64(b[:], v)
+		d.Write(b[:])
+	}
+	put(signatureVersion)
+	put(uint64(c.NumHashes))
+	put(c.Seed)
+	put(uint64(c.Shingle.Size))
+	put(c.Shingle.Seed)
+	flags := uint64(0)
+	if c.Shingle.StopWords {
+		flags |= 1
+	}
+	if c.Shingle.NoStem {
+		flags |= 2
+	}
+	put(flags)
+	d.WriteString(c.Shingle.Language)
+	return d.Sum64()
+}

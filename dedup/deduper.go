@@ -1,0 +1,176 @@
+package dedup
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+)
+
+// Deduper finds reworded copies among news articles: in a batch with
+// Cluster, or one article at a time with Add.
+//
+// A Deduper is safe for concurrent use. Concurrent Adds are serialized
+// around the check-then-insert step, so of two copies of one article that
+// arrive at the same time exactly one is reported as new.
+type Deduper struct {
+	h  *Hasher
+	ix *Index
+	mu sync.Mutex // serializes Add's query and insert
+}
+
+// New returns a Deduper with an empty in-memory index, or an error
+// wrapping ErrConfig.
+func New(cfg Config) (*Deduper, error) {
+	h, err := NewHasher(cfg)
+	if err != nil {
+		return nil, err
+	}
+	ix, err := NewIndex(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &Deduper{h: h, ix: ix}, nil
+}
+
+// NewWithIndex returns a Deduper that signs with cfg and indexes into ix,
+// whose Config must equal cfg after defaults.
+func NewWithIndex(cfg Config, ix *Index) (*Deduper, error) {
+	h, err := NewHasher(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if ix.fp != h.fp || ix.cfg != h.cfg {
+		return nil, fmt.Errorf("%w: index config differs from deduper config", ErrConfigMismatch)
+	}
+	return &Deduper{h: h, ix: ix}, nil
+}
+
+// Config returns the configuration, with defaults filled in.
+func (d *Deduper) Config() Config { return d.h.cfg }
+
+// Hasher returns the Deduper's signer.
+func (d *Deduper) Hasher() *Hasher { return d.h }
+
+// Index returns the index of articles added with Add.
+func (d *Deduper) Index() *Index { return d.ix }
+
+// Result is the answer of Add for one article.
+type Result struct {
+	// ID is the added article's ID.
+	ID string `json:"id"`
+	// New is true when no indexed article is a copy of this one.
+	New bool `json:"new"`
+	// CopyOf is the most similar indexed article when New is false.
+	CopyOf string `json:"copy_of,omitempty"`
+	// Similarity is the estimated similarity to CopyOf.
+	Similarity float64 `json:"similarity,omitempty"`
+	// Matches lists every indexed article at or above the threshold, most
+	// similar first.
+	Matches []Match `json:"matches,omitempty"`
+}
+
+// Add signs text, reports whether it copies an article added earlier, and
+// indexes it under id either way. It returns an error wrapping ErrEmptyID,
+// ErrDuplicateID, or ErrEmpty (a text with no words), and then indexes
+// nothing.
+func (d *Deduper) Add(id, text string) (Result, error) {
+	if id == "" {
+		return Result{}, ErrEmptyID
+	}
+	sig := d.h.Sign(text)
+	if sig.Empty() {
+		return Result{}, fmt.Errorf("%w: %q", ErrEmpty, id)
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	matches, err := d.ix.Query(sig)
+	if err != nil {
+		return Result{}, err
+	}
+	if err := d.ix.Add(id, sig); err != nil {
+		return Result{}, err
+	}
+	res := Result{ID: id, New: len(matches) == 0, Matches: matches}
+	if !res.New {
+		res.CopyOf, res.Similarity = matches[0].ID, matches[0].Similarity
+	}
+	return res, nil
+}
+
+// Cluster groups a batch of articles into clusters of copies of one story,
+// independently of the articles added with Add. Signing uses every core.
+// Every article ends in exactly one cluster; an article with no words is
+// a singleton. It returns an error wrapping ErrEmptyID or ErrDuplicateID if
+// an ID is empty or repeated.
+func (d *Deduper) Cluster(articles []Article) (*Clustering, error) {
+	ids := make([]string, len(articles))
+	pos := make(map[string]int, len(articles))
+	for i, a := range articles {
+		if a.ID == "" {
+			return nil, fmt.Errorf("%w: article %d", ErrEmptyID, i)
+		}
+		if j, ok := pos[a.ID]; ok {
+			return nil, fmt.Errorf("%w: %q at articles %d and %d", ErrDuplicateID, a.ID, j, i)
+		}
+		pos[a.ID] = i
+		ids[i] = a.ID
+	}
+	sigs := make([]Signature, len(articles))
+	parallel(len(articles), func(i int) { sigs[i] = d.h.Sign(articles[i].Text) })
+
+	ix, err := NewIndex(d.h.cfg)
+	if err != nil {
+		return nil, err
+	}
+	for i, s := range sigs {
+		if s.Empty() {
+			continue
+		}
+		if err := ix.Add(ids[i], s); err != nil {
+			return nil, err
+		}
+	}
+	found := make([][]edge, len(articles))
+	parallel(len(articles), func(i int) {
+		if sigs[i].Empty() {
+			return
+		}
+		matches, _ := ix.Query(sigs[i]) // same config: cannot fail
+		for _, m := range matches {
+			if j := pos[m.ID]; j > i {
+				found[i] = append(found[i], edge{i, j, m.Similarity})
+			}
+		}
+	})
+	var edges []edge
+	for _, f := range found {
+		edges = append(edges, f...)
+	}
+	return &Clustering{Clusters: components(ids, edges)}, nil
+}
+
+// parallel calls fn(i) for i in [0, n) on every core.
+func parallel(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	next := 0
+	const chunk = 16
+	for range workers {
+		wg.Go(func() {
+			for {
+				mu.Lock()
+				start := next
+				next += chunk
+				mu.Unlock()
+				if start >= n {
+					return
+				}
+				for i := start; i < min(start+chunk, n); i++ {
+					fn(i)
+				}
+			}
+		})
+	}
+	wg.Wait()
+}

@@ -1,0 +1,205 @@
+package dedup
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+)
+
+// Match is an indexed document found similar to a query.
+type Match struct {
+	// ID is the indexed document's ID.
+	ID string `json:"id"`
+	// Similarity is the MinHash estimate of the Jaccard similarity of the
+	// two shingle sets.
+	Similarity float64 `json:"similarity"`
+	// Containment estimates the overlap coefficient |A∩B| / min(|A|,|B|):
+	// the share of the shorter document's shingles found in the other. It
+	// is high for trimmed or padded copies whose Jaccard is low.
+	Containment float64 `json:"containment"`
+}
+
+// Index is an LSH banding index of signatures. Documents are searchable as
+// soon as Add returns; there is no build step.
+//
+// An Index is safe for concurrent use by multiple goroutines, provided its
+// Store is (the default in-memory store is). Slices it returns are the
+// caller's.
+type Index struct {
+	cfg   Config
+	fp    uint64
+	store Store
+}
+
+// NewIndex returns an empty in-memory index for cfg, or an error wrapping
+// ErrConfig.
+func NewIndex(cfg Config) (*Index, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.WithDefaults()
+	return &Index{cfg: cfg, fp: cfg.fingerprint(), store: newMemStore(cfg.NumHashes, cfg.Bands, cfg.Rows)}, nil
+}
+
+// NewIndexWithStore returns an index for cfg over store, which must have
+// been made for the same Config (a store that records its Config checks
+// it when it is opened).
+func NewIndexWithStore(cfg Config, store Store) (*Index, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if store == nil {
+		return nil, fmt.Errorf("%w: nil store", ErrConfig)
+	}
+	cfg = cfg.WithDefaults()
+	return &Index{cfg: cfg, fp: cfg.fingerprint(), store: store}, nil
+}
+
+// Config returns the index's configuration, with defaults filled in.
+func (ix *Index) Config() Config { return ix.cfg }
+
+// Banding returns the index's bands and rows, and the probability that a
+// pair at the threshold becomes a candidate.
+func (ix *Index) Banding() Banding { return ix.cfg.Banding() }
+
+// Store returns the store under the index.
+func (ix *Index) Store() Store { return ix.store }
+
+// Len returns the number of indexed documents.
+func (ix *Index) Len() int {
+	n, _ := ix.store.Len()
+	return n
+}
+
+// check returns an error unless sig can be used with the index.
+func (ix *Index) check(sig Signature) error {
+	if sig.config != ix.fp || len(sig.values) != ix.cfg.NumHashes {
+		return fmt.Errorf("%w: signature of %d values does not match the index config", ErrConfigMismatch, len(sig.values))
+	}
+	return nil
+}
+
+// Add indexes sig under id. It returns an error wrapping ErrEmptyID,
+// ErrDuplicateID (the index keeps the first), ErrConfigMismatch, or
+// ErrEmpty (an empty signature would match nothing and is not indexed).
+func (ix *Index) Add(id string, sig Signature) error {
+	if id == "" {
+		return ErrEmptyID
+	}
+	if err := ix.check(sig); err != nil {
+		return err
+	}
+	if sig.Empty() {
+		return fmt.Errorf("%w: %q", ErrEmpty, id)
+	}
+	vals := compact(make([]uint32, 0, len(sig.values)), sig.values)
+	keys := bandKeys(nil, vals, ix.cfg.Bands, ix.cfg.Rows)
+	return ix.store.Add(Record{ID: id, Values: vals, Shingles: sig.shingles}, keys)
+}
+
+// Remove deletes id from the index and reports whether it was there.
+func (ix *Index) Remove(id string) (bool, error) { return ix.store.Remove(id) }
+
+// Candidates returns the IDs of the indexed documents that share at least
+// one LSH band with sig, unverified, sorted.
+func (ix *Index) Candidates(sig Signature) ([]string, error) {
+	if err := ix.check(sig); err != nil {
+		return nil, err
+	}
+	var ids []string
+	if sig.Empty() {
+		return ids, nil
+	}
+	vals := compact(make([]uint32, 0, len(sig.values)), sig.values)
+	err := ix.store.Candidates(bandKeys(nil, vals, ix.cfg.Bands, ix.cfg.Rows), func(r Record) bool {
+		ids = append(ids, r.ID)
+		return true
+	})
+	slices.Sort(ids)
+	return ids, err
+}
+
+// Query returns the indexed documents whose estimated similarity to sig
+// reaches the index's threshold, most similar first (ties by ID).
+func (ix *Index) Query(sig Signature) ([]Match, error) {
+	return ix.AppendQuery(nil, sig, ix.cfg.Threshold)
+}
+
+// AppendQuery appends to dst the indexed documents whose estimated
+// similarity to sig reaches threshold, most similar first (ties by ID).
+// Only LSH candidates are verified, so documents far below the index's own
+// threshold may be missed when threshold is lower than it.
+func (ix *Index) AppendQuery(dst []Match, sig Signature, threshold float64) ([]Match, error) {
+	if err := ix.check(sig); err != nil {
+		return dst, err
+	}
+	if sig.Empty() {
+		return dst, nil
+	}
+	var arr [512]uint32
+	vals := compact(arr[:0], sig.values)
+	var karr [128]uint64
+	keys := bandKeys(karr[:0], vals, ix.cfg.Bands, ix.cfg.Rows)
+	base := len(dst)
+	err := ix.store.Candidates(keys, func(r Record) bool {
+		if m, ok := verify(vals, sig.shingles, r, threshold); ok {
+			dst = append(dst, m)
+		}
+		return true
+	})
+	slices.SortFunc(dst[base:], func(a, b Match) int {
+		if c := cmp.Compare(b.Similarity, a.Similarity); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	return dst, err
+}
+
+// verify estimates the similarity of a query to a candidate record.
+func verify(q []uint32, qShingles int, r Record, threshold float64) (Match, bool) {
+	if len(r.Values) != len(q) {
+		return Match{}, false
+	}
+	eq := 0
+	for i, v := range q {
+		if r.Values[i] == v {
+			eq++
+		}
+	}
+	j := float64(eq) / float64(len(q))
+	if j < threshold {
+		return Match{}, false
+	}
+	return Match{ID: r.ID, Similarity: j, Containment: containment(j, qShingles, r.Shingles)}, true
+}
+
+// containment estimates |A∩B| / min(|A|,|B|) from the Jaccard similarity j
+// and the set sizes: |A∩B| = j/(1+j) * (|A|+|B|).
+func containment(j float64, a, b int) float64 {
+	if a <= 0 || b <= 0 {
+		return 0
+	}
+	inter := j / (1 + j) * float64(a+b)
+	return min(1, inter/float64(min(a, b)))
+}
+
+// compact appends the low 32 bits of each value to dst.
+func compact(dst []uint32, values []uint64) []uint32 {
+	for _, v := range values {
+		dst = append(dst, uint32(v))
+	}
+	return dst
+}
+
+// bandKeys appends one key per band: a hash of the band's values.
+func bandKeys(dst []uint64, values []uint32, bands, rows int) []uint64 {
+	for b := range bands {
+		h := uint64(b+1) * 0x9e3779b97f4a7c15
+		for _, v := range values[b*rows : (b+1)*rows] {
+			h = mix64(h ^ uint64(v))
+		}
+		dst = append(dst, h)
+	}
+	return dst
+}

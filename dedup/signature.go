@@ -1,0 +1,153 @@
+package dedup
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"sync"
+
+	minhash "github.com/dgryski/go-minhash"
+	"github.com/neardup/neardup/shingle"
+)
+
+// Signature is the MinHash signature of one text's shingle set, tagged with
+// the configuration that made it. The zero Signature is empty.
+//
+// A Signature is immutable and safe for concurrent use; its values are
+// never shared with go-minhash or with the caller.
+type Signature struct {
+	values   []uint64
+	shingles int
+	config   uint64 // Config.fingerprint of the maker
+}
+
+// Len returns the number of MinHash values.
+func (s Signature) Len() int { return len(s.values) }
+
+// Shingles returns the number of distinct shingles in the signed set.
+func (s Signature) Shingles() int { return s.shingles }
+
+// Empty reports whether the signed set had no shingles.
+func (s Signature) Empty() bool { return s.shingles == 0 }
+
+// AppendValues appends the MinHash values to dst.
+func (s Signature) AppendValues(dst []uint64) []uint64 { return append(dst, s.values...) }
+
+// Similarity returns the MinHash estimate of the Jaccard similarity of the
+// two signed sets: the fraction of equal values. It returns an error
+// wrapping ErrConfigMismatch if the signatures were made under configs
+// that cannot be compared. An empty signature has similarity 0 with every
+// signature, itself included.
+func (s Signature) Similarity(t Signature) (float64, error) {
+	if s.config != t.config || len(s.values) != len(t.values) {
+		return 0, fmt.Errorf("%w: signature lengths %d and %d", ErrConfigMismatch, len(s.values), len(t.values))
+	}
+	if s.Empty() || t.Empty() {
+		return 0, nil
+	}
+	eq := 0
+	for i, v := range s.values {
+		if t.values[i] == v {
+			eq++
+		}
+	}
+	return float64(eq) / float64(len(s.values)), nil
+}
+
+// Hasher makes signatures under one Config. It is safe for concurrent use:
+// each call borrows a private shingler and go-minhash sketch.
+type Hasher struct {
+	cfg    Config
+	fp     uint64
+	h1, h2 minhash.Hash64
+	pool   sync.Pool // of *signer
+}
+
+// signer is the per-goroutine state of a Hasher.
+type signer struct {
+	sh     *shingle.Shingler
+	mw     *minhash.MinWise
+	set    []uint64
+	buf    [8]byte
+}
+
+// NewHasher returns a Hasher for cfg, or an error wrapping ErrConfig.
+func NewHasher(cfg Config) (*Hasher, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.WithDefaults()
+	s1 := mix64(cfg.Seed ^ 0x5851f42d4c957f2d)
+	s2 := mix64(cfg.Seed ^ 0x14057b7ef767814f)
+	h := &Hasher{
+		cfg: cfg,
+		fp:  cfg.fingerprint(),
+		// go-minhash derives value i of a shingle as h1 + i*h2. Our
+		// shingles arrive already hashed (8 little-endian bytes), so
+		// the two functions only need to remix them independently.
+		h1: func(b []byte) uint64 { return mix64(binary.LittleEndian.Uint64(b) ^ s1) },
+		h2: func(b []byte) uint64 { return mix64(binary.LittleEndian.Uint64(b)^s2) | 1 },
+	}
+	return h, nil
+}
+
+// Config returns the Hasher's configuration, with defaults filled in.
+func (h *Hasher) Config() Config { return h.cfg }
+
+func (h *Hasher) get() *signer {
+	if s, ok := h.pool.Get().(*signer); ok {
+		return s
+	}
+	sh, err := shingle.New(h.cfg.Shingle)
+	if err != nil {
+		// NewHasher validated the config.
+		panic(err)
+	}
+	return &signer{sh: sh, mw: minhash.NewMinWise(h.h1, h.h2, h.cfg.NumHashes)}
+}
+
+// Sign returns the signature of text. A text with no words gives an empty
+// signature (see Signature.Empty).
+func (h *Hasher) Sign(text string) Signature {
+	s := h.get()
+	s.set = s.sh.AppendHashes(s.set[:0], text)
+	sig := h.sign(s, s.set)
+	h.pool.Put(s)
+	return sig
+}
+
+// SignShingles returns the signature of a set of shingle hashes, such as
+// one made by shingle.Shingler.AppendHashes. Repeated values count once
+// only if the caller removed them; the shingle count is len(set).
+func (h *Hasher) SignShingles(set []uint64) Signature {
+	s := h.get()
+	sig := h.sign(s, set)
+	h.pool.Put(s)
+	return sig
+}
+
+func (h *Hasher) sign(s *signer, set []uint64) Signature {
+	// go-minhash has no Reset, but Signature returns its internal slice:
+	// refilling that slice resets the sketch without a new allocation.
+	mins := s.mw.Signature()
+	for i := range mins {
+		mins[i] = math.MaxUint64
+	}
+	for _, v := range set {
+		binary.LittleEndian.PutUint64(s.buf[:], v)
+		s.mw.Push(s.buf[:])
+	}
+	values := make([]uint64, len(mins))
+	copy(values, mins) // never hand out go-minhash's slice
+	return Signature{values: values, shingles: len(set), config: h.fp}
+}
+
+// mix64 is the SplitMix64 finalizer, a bijective 64-bit mixer.
+func mix64(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	x ^= x >> 31
+	return x
+}

@@ -1,0 +1,107 @@
+package shingle
+
+import (
+	"unicode"
+	"unicode/utf8"
+	"unsafe"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// canonicalRune maps the many typographic forms of apostrophes, quotes and
+// dashes to one ASCII form each, and control characters to a space.
+func canonicalRune(r rune) rune {
+	switch r {
+	case '\u2018', '\u2019', '\u201A', '\u201B', '\u2032', '\u02BC', '\u02BB', '\u0060', '\u00B4', '\uFF07':
+		return '\''
+	case '\u201C', '\u201D', '\u201E', '\u201F', '\u2033', '\u00AB', '\u00BB', '\u2039', '\u203A', '\uFF02':
+		return '"'
+	case '\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\u2015', '\u2212', '\uFE58', '\uFE63', '\uFF0D', '\u00AD':
+		return '-'
+	case utf8.RuneError:
+		return ' '
+	}
+	if r != '\n' && unicode.IsControl(r) {
+		return ' '
+	}
+	return r
+}
+
+// newNormalizer returns the transformer chain of the normalization stage.
+// It is stateful: one per goroutine.
+func newNormalizer() transform.Transformer {
+	return transform.Chain(
+		runes.ReplaceIllFormed(),
+		norm.NFKC,
+		cases.Fold(),
+		runes.Map(canonicalRune),
+	)
+}
+
+// Normalize returns text after the normalization stage of the pipeline:
+// invalid UTF-8 and control characters other than newline become spaces,
+// then NFKC, full case
+// folding, and one form each for apostrophes ('), quotes (") and dashes (-).
+// It is safe for concurrent use.
+func Normalize(text string) string {
+	var n normalizer
+	return string(n.append(nil, text))
+}
+
+// normalizer appends normalized text to a buffer, reusing its transformer.
+type normalizer struct {
+	t transform.Transformer
+}
+
+// isASCII reports whether s has only ASCII bytes.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// append appends the normalized form of text to dst. ASCII text takes a
+// fast path that gives the same result as the transformer chain.
+func (n *normalizer) append(dst []byte, text string) []byte {
+	if isASCII(text) {
+		for i := 0; i < len(text); i++ {
+			c := text[i]
+			switch {
+			case 'A' <= c && c <= 'Z':
+				c += 'a' - 'A'
+			case c == '`':
+				c = '\''
+			case (c < 0x20 && c != '\n') || c == 0x7f:
+				c = ' '
+			}
+			dst = append(dst, c)
+		}
+		return dst
+	}
+	if n.t == nil {
+		n.t = newNormalizer()
+	}
+	n.t.Reset()
+	// The transformer only reads src, so viewing the string's bytes
+	// without a copy is safe.
+	src := unsafe.Slice(unsafe.StringData(text), len(text))
+	for {
+		if cap(dst)-len(dst) < len(src)+16 {
+			dst = append(dst[:cap(dst)], make([]byte, len(src)+64)...)[:len(dst)]
+		}
+		nDst, nSrc, err := n.t.Transform(dst[len(dst):cap(dst)], src, true)
+		dst = dst[:len(dst)+nDst]
+		src = src[nSrc:]
+		if err != transform.ErrShortDst {
+			// The chain has no other failure on any input:
+			// ill-formed bytes are replaced, not rejected.
+			return dst
+		}
+	}
+}

@@ -1,0 +1,282 @@
+package shingle
+
+import (
+	"math/bits"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/cespare/xxhash/v2"
+)
+
+// maxCachedTerms bounds the stem cache of a Shingler; the cache is emptied
+// when it reaches this many words. News vocabularies fit easily.
+const maxCachedTerms = 1 << 18
+
+// Shingler turns texts into shingle sets under one Config. The zero value
+// is not usable; call New.
+//
+// A Shingler keeps reusable buffers and a cache of stems, so it is not safe
+// for concurrent use: use one per goroutine. Slices returned by its Append
+// methods are the caller's (they are dst, grown).
+type Shingler struct {
+	cfg            Config
+	lang           language
+	keepApostrophe bool
+
+	norm  normalizer
+	buf   []byte   // normalized text
+	words []byte   // the words of buf, concatenated
+	spans []span   // one per word, into words
+	terms []uint64 // term hashes of the words that survive filtering
+	cache map[string]term
+}
+
+// span locates a word inside Shingler.words.
+type span struct {
+	start, end int
+}
+
+// term is what the cache knows of one normalized word.
+type term struct {
+	stem string
+	hash uint64
+	stop bool
+}
+
+// New returns a Shingler for cfg, or an error wrapping ErrLanguage or
+// ErrSize if cfg is not valid.
+func New(cfg Config) (*Shingler, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.WithDefaults()
+	return &Shingler{
+		cfg:            cfg,
+		lang:           snowballLanguages[cfg.Language],
+		keepApostrophe: cfg.Language == "english",
+		cache:          make(map[string]term),
+	}, nil
+}
+
+// Config returns the Shingler's configuration, with defaults filled in.
+func (s *Shingler) Config() Config { return s.cfg }
+
+// isWordRune reports whether r can start or continue a word.
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || 'A' <= r && r <= 'Z'
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+func isLetter(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z'
+	}
+	return unicode.IsLetter(r)
+}
+
+func isDigit(r rune) bool {
+	if r < utf8.RuneSelf {
+		return '0' <= r && r <= '9'
+	}
+	return unicode.IsDigit(r)
+}
+
+// runeAt decodes the rune at b[i:], or returns -1 past the end.
+func runeAt(b []byte, i int) (rune, int) {
+	if i >= len(b) {
+		return -1, 0
+	}
+	if b[i] < utf8.RuneSelf {
+		return rune(b[i]), 1
+	}
+	return utf8.DecodeRune(b[i:])
+}
+
+// tokenize normalizes text and splits it into words (s.words, s.spans).
+func (s *Shingler) tokenize(text string) {
+	s.buf = s.norm.append(s.buf[:0], text)
+	s.words = s.words[:0]
+	s.spans = s.spans[:0]
+	b := s.buf
+	start := -1   // start of the current word in s.words, or -1
+	var prev rune // last rune appended to the current word
+	letters := 0  // letters since the word began or since a joined dot
+	end := func() {
+		if start >= 0 {
+			s.spans = append(s.spans, span{start, len(s.words)})
+			start = -1
+		}
+	}
+	for i := 0; i < len(b); {
+		r, size := runeAt(b, i)
+		switch {
+		case isWordRune(r) || (start >= 0 && unicode.IsMark(r)):
+			if start < 0 {
+				start = len(s.words)
+				letters = 0
+			}
+			s.words = append(s.words, b[i:i+size]...)
+			if isLetter(r) {
+				letters++
+			} else {
+				letters = 2 // digits end an acronym run
+			}
+			prev = r
+		case start >= 0 && (r == '\'' || r == '.' || r == ','):
+			next, nsize := runeAt(b, i+size)
+			switch {
+			case r == '\'' && s.keepApostrophe && isLetter(prev) && isLetter(next):
+				s.words = append(s.words, '\'')
+			case r == '.' && isDigit(prev) && isDigit(next):
+				s.words = append(s.words, '.')
+			case r == ',' && isDigit(prev) && isDigit(next):
+				// Thousands separator: dropped, the number goes on.
+			case r == '.' && letters == 1 && isLetter(next) && !isWordRune(func() rune { r, _ := runeAt(b, i+size+nsize); return r }()):
+				// An acronym written with dots: "u.s." joins to "us".
+				letters = 0
+			default:
+				end()
+			}
+		default:
+			end()
+		}
+		i += size
+	}
+	end()
+}
+
+// lookup returns the cached term for a word, stemming it on a miss.
+func (s *Shingler) lookup(w []byte) term {
+	if t, ok := s.cache[string(w)]; ok {
+		return t
+	}
+	word := string(w)
+	t := term{stem: word}
+	if s.cfg.StopWords && s.lang.isStop(word) {
+		t.stop = true
+	}
+	if !s.cfg.NoStem {
+		t.stem = s.lang.stem(word, false)
+	}
+	if strings.IndexByte(t.stem, '\'') >= 0 {
+		t.stem = strings.ReplaceAll(t.stem, "'", "")
+	}
+	var d xxhash.Digest
+	d.ResetWithSeed(s.cfg.Seed)
+	d.WriteString(t.stem)
+	t.hash = d.Sum64()
+	if len(s.cache) >= maxCachedTerms {
+		clear(s.cache)
+	}
+	s.cache[word] = t
+	return t
+}
+
+// Stem returns the stem of one word as the pipeline makes it: normalized,
+// stemmed with the Snowball stemmer of the Config's language (unless
+// NoStem), apostrophes removed. The word is not tokenized: pass one word.
+func (s *Shingler) Stem(word string) string {
+	s.buf = s.norm.append(s.buf[:0], word)
+	return s.lookup(s.buf).stem
+}
+
+// AppendTokens appends the words of text, after normalization and
+// tokenization but before stop-word removal and stemming, to dst.
+func (s *Shingler) AppendTokens(dst []string, text string) []string {
+	s.tokenize(text)
+	for _, sp := range s.spans {
+		dst = append(dst, string(s.words[sp.start:sp.end]))
+	}
+	return dst
+}
+
+// AppendTerms appends the terms of text (normalized, tokenized, stop words
+// removed if configured, stemmed) to dst, in text order. Shingles are made
+// of these terms.
+func (s *Shingler) AppendTerms(dst []string, text string) []string {
+	s.tokenize(text)
+	for _, sp := range s.spans {
+		if t := s.lookup(s.words[sp.start:sp.end]); !t.stop {
+			dst = append(dst, t.stem)
+		}
+	}
+	return dst
+}
+
+// AppendShingles appends the distinct shingles of text to dst as strings
+// (the terms of each shingle joined by one space), in order of first
+// appearance. It shows what AppendHashes hashes; use AppendHashes for
+// signatures.
+func (s *Shingler) AppendShingles(dst []string, text string) []string {
+	terms := s.AppendTerms(nil, text)
+	n := s.cfg.Size
+	if len(terms) == 0 {
+		return dst
+	}
+	if len(terms) < n {
+		n = len(terms)
+	}
+	seen := make(map[string]bool)
+	for i := 0; i+n <= len(terms); i++ {
+		sh := strings.Join(terms[i:i+n], " ")
+		if !seen[sh] {
+			seen[sh] = true
+			dst = append(dst, sh)
+		}
+	}
+	return dst
+}
+
+// AppendHashes appends the shingle set of text to dst: one 64-bit hash per
+// distinct shingle, sorted ascending. The elements already in dst are left
+// as they are. A text with no words appends nothing; a text with fewer
+// words than Config.Size appends one shingle of all its words.
+func (s *Shingler) AppendHashes(dst []uint64, text string) []uint64 {
+	s.tokenize(text)
+	s.terms = s.terms[:0]
+	for _, sp := range s.spans {
+		if t := s.lookup(s.words[sp.start:sp.end]); !t.stop {
+			s.terms = append(s.terms, t.hash)
+		}
+	}
+	return s.appendShingleHashes(dst, s.terms)
+}
+
+// appendShingleHashes appends the sorted, distinct n-gram hashes of terms.
+func (s *Shingler) appendShingleHashes(dst []uint64, terms []uint64) []uint64 {
+	if len(terms) == 0 {
+		return dst
+	}
+	n := min(s.cfg.Size, len(terms))
+	base := len(dst)
+	for i := 0; i+n <= len(terms); i++ {
+		dst = append(dst, combine(s.cfg.Seed, terms[i:i+n]))
+	}
+	set := dst[base:]
+	slices.Sort(set)
+	return dst[:base+len(slices.Compact(set))]
+}
+
+// combine hashes a sequence of term hashes into one shingle hash; the
+// result depends on the order of the terms.
+func combine(seed uint64, terms []uint64) uint64 {
+	h := seed ^ uint64(len(terms))*0x9e3779b97f4a7c15
+	for _, t := range terms {
+		h = mix64(bits.RotateLeft64(h, 29) ^ t)
+	}
+	return h
+}
+
+// mix64 is the SplitMix64 finalizer, a bijective 64-bit mixer.
+func mix64(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	x ^= x >> 31
+	return x
+}
