@@ -16,9 +16,10 @@ import (
 // A Signature is immutable and safe for concurrent use; its values are
 // never shared with go-minhash or with the caller.
 type Signature struct {
-	values   []uint64
-	shingles int
-	config   uint64 // Config.fingerprint of the maker
+	values    []uint64
+	shingles  int
+	sentences []uint32 // sentence sketch, sorted and distinct; may be nil
+	config    uint64   // Config.fingerprint of the maker
 }
 
 // Len returns the number of MinHash values.
@@ -65,10 +66,10 @@ type Hasher struct {
 
 // signer is the per-goroutine state of a Hasher.
 type signer struct {
-	sh     *shingle.Shingler
-	mw     *minhash.MinWise
-	set    []uint64
-	buf    [8]byte
+	sh  *shingle.Shingler
+	mw  *minhash.MinWise
+	set []uint64
+	buf [8]byte
 }
 
 // NewHasher returns a Hasher for cfg, or an error wrapping ErrConfig.

@@ -15,6 +15,10 @@ type Record struct {
 	Values []uint32
 	// Shingles is the number of distinct shingles of the document.
 	Shingles int
+	// Sentences is the document's sentence sketch: sorted, distinct
+	// 32-bit values, one or more per sentence, used as sentence-level
+	// evidence when scoring a pair. It may be empty.
+	Sentences []uint32
 }
 
 // Store keeps an Index's documents and LSH band postings. The in-memory
@@ -41,6 +45,10 @@ type Store interface {
 	Get(id string) (Record, bool, error)
 	// Len returns the number of stored documents.
 	Len() (int, error)
+	// Range calls fn for every stored document, in no set order, until fn
+	// returns false. The Record is only valid during the call, and fn
+	// must not call the Store.
+	Range(fn func(Record) bool) error
 }
 
 // memStore is the in-memory Store: records in flat slices, and per band a
@@ -54,9 +62,10 @@ type memStore struct {
 
 	byID     map[string]uint32 // id -> document number
 	ids      []string          // document number -> id ("" if free)
-	shingles []uint32
-	values   []uint32 // k per document
-	free     []uint32
+	shingles  []uint32
+	values    []uint32   // k per document
+	sentences [][]uint32 // per document
+	free      []uint32
 
 	heads []map[uint64]uint32 // per band: key -> document number + 1
 	next  [][]uint32          // per band: document -> next document + 1
@@ -92,11 +101,13 @@ func (s *memStore) Add(rec Record, keys []uint64) error {
 		s.ids[doc] = rec.ID
 		s.shingles[doc] = uint32(min(rec.Shingles, 1<<32-1))
 		copy(s.values[int(doc)*s.k:], rec.Values)
+		s.sentences[doc] = slices.Clone(rec.Sentences)
 	} else {
 		doc = uint32(len(s.ids))
 		s.ids = append(s.ids, rec.ID)
 		s.shingles = append(s.shingles, uint32(min(rec.Shingles, 1<<32-1)))
 		s.values = append(s.values, rec.Values...)
+		s.sentences = append(s.sentences, slices.Clone(rec.Sentences))
 		for b := range s.next {
 			s.next[b] = append(s.next[b], 0)
 		}
@@ -139,6 +150,7 @@ func (s *memStore) Remove(id string) (bool, error) {
 	}
 	delete(s.byID, id)
 	s.ids[doc] = ""
+	s.sentences[doc] = nil
 	s.free = append(s.free, doc)
 	return true, nil
 }
@@ -164,8 +176,28 @@ func (s *memStore) Candidates(keys []uint64, fn func(Record) bool) error {
 	docs = slices.Compact(docs)
 	*buf = docs
 	for _, d := range docs {
-		rec := Record{ID: s.ids[d], Values: s.values[int(d)*s.k : int(d+1)*s.k], Shingles: int(s.shingles[d])}
-		if !fn(rec) {
+		if !fn(s.record(d)) {
+			break
+		}
+	}
+	return nil
+}
+
+// record returns document d, sharing the store's slices.
+func (s *memStore) record(d uint32) Record {
+	return Record{
+		ID:        s.ids[d],
+		Values:    s.values[int(d)*s.k : int(d+1)*s.k],
+		Shingles:  int(s.shingles[d]),
+		Sentences: s.sentences[d],
+	}
+}
+
+func (s *memStore) Range(fn func(Record) bool) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for d, id := range s.ids {
+		if id != "" && !fn(s.record(uint32(d))) {
 			break
 		}
 	}
@@ -179,11 +211,10 @@ func (s *memStore) Get(id string) (Record, bool, error) {
 	if !ok {
 		return Record{}, false, nil
 	}
-	return Record{
-		ID:       id,
-		Values:   slices.Clone(s.values[int(doc)*s.k : int(doc+1)*s.k]),
-		Shingles: int(s.shingles[doc]),
-	}, true, nil
+	rec := s.record(doc)
+	rec.Values = slices.Clone(rec.Values)
+	rec.Sentences = slices.Clone(rec.Sentences)
+	return rec, true, nil
 }
 
 func (s *memStore) Len() (int, error) {
