@@ -60,8 +60,8 @@ type memStore struct {
 	bands int
 	rows  int
 
-	byID     map[string]uint32 // id -> document number
-	ids      []string          // document number -> id ("" if free)
+	byID      map[string]uint32 // id -> document number
+	ids       []string          // document number -> id ("" if free)
 	shingles  []uint32
 	values    []uint32   // k per document
 	sentences [][]uint32 // per document
