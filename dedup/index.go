@@ -41,6 +41,16 @@ func NewIndex(cfg Config) (*Index, error) {
 	return &Index{cfg: cfg, fp: cfg.fingerprint(), store: newMemStore(cfg.NumHashes, cfg.Bands, cfg.Rows)}, nil
 }
 
+// NewMemoryStore returns an empty in-memory Store for cfg: the store that
+// NewIndex uses. It is safe for concurrent use.
+func NewMemoryStore(cfg Config) (Store, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.WithDefaults()
+	return newMemStore(cfg.NumHashes, cfg.Bands, cfg.Rows), nil
+}
+
 // NewIndexWithStore returns an index for cfg over store, which must have
 // been made for the same Config (a store that records its Config checks
 // it when it is opened).

@@ -4,6 +4,7 @@ package articles
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -82,25 +83,44 @@ var ErrLine = errors.New("articles: bad line")
 // of any length. A line that is not such an object stops the reading with
 // an error wrapping ErrLine that names the line number.
 func ReadJSONL(r io.Reader, fn func(dedup.Article) error) error {
+	return ReadLines(r, func(n int, a dedup.Article, err error) error {
+		if err != nil {
+			return err
+		}
+		if ferr := fn(a); ferr != nil {
+			return fmt.Errorf("line %d: %w", n, ferr)
+		}
+		return nil
+	})
+}
+
+// ReadLines reads JSON Lines like ReadJSONL but hands each bad line's error
+// (wrapping ErrLine, naming the line) to fn with its line number, so the
+// caller decides whether to go on. Reading stops at the first non-nil
+// error fn returns, or at a read error.
+func ReadLines(r io.Reader, fn func(line int, a dedup.Article, err error) error) error {
 	br := bufio.NewReaderSize(r, 1<<16)
 	for n := 1; ; n++ {
 		line, err := br.ReadBytes('\n')
-		if len(strings.TrimSpace(string(line))) > 0 {
+		if len(bytes.TrimSpace(line)) > 0 {
 			var rec struct {
 				ID   *string `json:"id"`
 				Text *string `json:"text"`
 			}
-			if jerr := json.Unmarshal(line, &rec); jerr != nil {
-				return fmt.Errorf("%w %d: %v", ErrLine, n, jerr)
+			var a dedup.Article
+			var lerr error
+			switch jerr := json.Unmarshal(line, &rec); {
+			case jerr != nil:
+				lerr = fmt.Errorf("%w %d: %v", ErrLine, n, jerr)
+			case rec.ID == nil || *rec.ID == "":
+				lerr = fmt.Errorf("%w %d: missing \"id\"", ErrLine, n)
+			case rec.Text == nil:
+				lerr = fmt.Errorf("%w %d: missing \"text\"", ErrLine, n)
+			default:
+				a = dedup.Article{ID: *rec.ID, Text: *rec.Text}
 			}
-			if rec.ID == nil || *rec.ID == "" {
-				return fmt.Errorf("%w %d: missing \"id\"", ErrLine, n)
-			}
-			if rec.Text == nil {
-				return fmt.Errorf("%w %d: missing \"text\"", ErrLine, n)
-			}
-			if ferr := fn(dedup.Article{ID: *rec.ID, Text: *rec.Text}); ferr != nil {
-				return fmt.Errorf("line %d: %w", n, ferr)
+			if ferr := fn(n, a, lerr); ferr != nil {
+				return ferr
 			}
 		}
 		if err == io.EOF {
