@@ -174,3 +174,7 @@ func parallel(n int, fn func(i int)) {
 	}
 	wg.Wait()
 }
+
+// Compare returns the exact similarity of two texts under the Deduper's
+// config; see Hasher.Compare.
+func (d *Deduper) Compare(a, b string) Score { return d.h.Compare(a, b) }

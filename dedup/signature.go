@@ -152,3 +152,44 @@ func mix64(x uint64) uint64 {
 	x ^= x >> 31
 	return x
 }
+
+// Score is the exact similarity of two texts' shingle sets.
+type Score struct {
+	// Similarity is the Jaccard similarity |A∩B| / |A∪B|: the value a
+	// signature comparison estimates.
+	Similarity float64 `json:"similarity"`
+	// Containment is the overlap coefficient |A∩B| / min(|A|,|B|).
+	Containment float64 `json:"containment"`
+}
+
+// Compare returns the exact similarity of the shingle sets of two texts,
+// without MinHash estimation error. Use it to score a pair at hand; use
+// signatures and an Index to search many. Texts with no words score 0.
+func (h *Hasher) Compare(a, b string) Score {
+	s := h.get()
+	defer h.pool.Put(s)
+	s.set = s.sh.AppendHashes(s.set[:0], a)
+	na := len(s.set)
+	s.set = s.sh.AppendHashes(s.set, b)
+	x, y := s.set[:na], s.set[na:]
+	if len(x) == 0 || len(y) == 0 {
+		return Score{}
+	}
+	inter := 0
+	for i, j := 0, 0; i < len(x) && j < len(y); {
+		switch {
+		case x[i] < y[j]:
+			i++
+		case x[i] > y[j]:
+			j++
+		default:
+			inter++
+			i++
+			j++
+		}
+	}
+	return Score{
+		Similarity:  float64(inter) / float64(len(x)+len(y)-inter),
+		Containment: float64(inter) / float64(min(len(x), len(y))),
+	}
+}

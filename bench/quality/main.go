@@ -1,14 +1,363 @@
-// Command quality evaluates near-duplicate detection quality on labelled
-// data sets. It is a placeholder until the CLI is wired to the library.
+// Command quality measures how well neardup finds reworded copies, on
+// labelled JSON Lines, using the library as a user would: the public API
+// and the default Config unless flags change it.
+//
+// Usage:
+//
+//	go run ./bench/quality [flags] FILE.jsonl
+//
+// Documents (objects with "id", "text", "cluster"; a null or absent
+// cluster means the document is a copy of nothing) are clustered with
+// Deduper.Cluster and scored with pair precision, recall and F1, the
+// adjusted Rand index and B-cubed F1. Pairs (objects with "text1",
+// "text2", "label" 0/1) are scored with Deduper.Compare against the
+// threshold; -tune TRAIN.jsonl first picks the threshold that maximises
+// accuracy on a training file. -sweep prints the figures over a grid of
+// thresholds and shingle sizes, and -plot FILE.svg draws the
+// precision/recall curve of that grid.
+//
+// A human-readable table comes first; the last line printed is one JSON
+// object with every figure.
 package main
 
 import (
+	"encoding/json"
+	"errors"
+	"flag"
 	"fmt"
+	"io"
 	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/neardup/neardup/dedup"
 )
 
-// main reports that the command is not wired yet and exits with status 2.
 func main() {
-	fmt.Fprintln(os.Stderr, "bench/quality: not wired yet")
-	os.Exit(2)
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "quality:", err)
+		os.Exit(1)
+	}
+}
+
+// options are the command's flags.
+type options struct {
+	cfg   dedup.Config
+	tune  string
+	sweep bool
+	plot  string
+}
+
+func run(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("quality", flag.ContinueOnError)
+	var o options
+	fs.Float64Var(&o.cfg.Threshold, "threshold", 0, "similarity threshold (0: library default)")
+	fs.IntVar(&o.cfg.Shingle.Size, "shingle", 0, "words per shingle (0: library default)")
+	fs.IntVar(&o.cfg.NumHashes, "hashes", 0, "MinHash values per signature (0: library default)")
+	fs.Uint64Var(&o.cfg.Seed, "seed", 0, "hash seed")
+	fs.StringVar(&o.tune, "tune", "", "pairs mode: pick the threshold on this training file first")
+	fs.BoolVar(&o.sweep, "sweep", false, "print figures over a grid of thresholds and shingle sizes")
+	fs.StringVar(&o.plot, "plot", "", "with -sweep: write the precision/recall curve to this SVG file")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: go run ./bench/quality [flags] FILE.jsonl")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return errors.New("want exactly one FILE.jsonl")
+	}
+	path := fs.Arg(0)
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("%s not found (the labelled data lives in ../shared/eval beside the checkout)", path)
+	}
+	kind, err := DetectKind(path)
+	if err != nil {
+		return err
+	}
+	if kind == KindPairs {
+		return runPairs(o, path, stdout)
+	}
+	return runDocs(o, path, stdout)
+}
+
+// docFigures are the figures of one clustering run.
+type docFigures struct {
+	Mode          string  `json:"mode"`
+	Docs          int     `json:"docs"`
+	Threshold     float64 `json:"threshold"`
+	ShingleSize   int     `json:"shingle_size"`
+	Clusters      int     `json:"clusters"`
+	ARI           float64 `json:"ari"`
+	PairPrecision float64 `json:"pair_precision"`
+	PairRecall    float64 `json:"pair_recall"`
+	PairF1        float64 `json:"pair_f1"`
+	BCubedF1      float64 `json:"bcubed_f1"`
+	// MixedClusters counts predicted clusters holding documents of two
+	// or more gold clusters.
+	MixedClusters int `json:"mixed_clusters"`
+}
+
+func evalDocs(cfg dedup.Config, docs []Document, gold []string) (docFigures, error) {
+	d, err := dedup.New(cfg)
+	if err != nil {
+		return docFigures{}, err
+	}
+	arts := make([]dedup.Article, len(docs))
+	pos := make(map[string]int, len(docs))
+	for i, doc := range docs {
+		arts[i] = dedup.Article{ID: doc.ID, Text: doc.Text}
+		pos[doc.ID] = i
+	}
+	res, err := d.Cluster(arts)
+	if err != nil {
+		return docFigures{}, err
+	}
+	pred := make([]int, len(docs))
+	mixed := 0
+	for c, cl := range res.Clusters {
+		golds := map[string]bool{}
+		for _, m := range cl.Members {
+			pred[pos[m]] = c
+			if g := gold[pos[m]]; g != NoCluster {
+				golds[g] = true
+			}
+		}
+		if len(golds) > 1 {
+			mixed++
+		}
+	}
+	pc, err := CountPairs(gold, pred)
+	if err != nil {
+		return docFigures{}, err
+	}
+	ari, err := AdjustedRandIndex(gold, pred)
+	if err != nil {
+		return docFigures{}, err
+	}
+	b3, err := BCubedScores(gold, pred)
+	if err != nil {
+		return docFigures{}, err
+	}
+	c := d.Config()
+	return docFigures{
+		Mode: "docs", Docs: len(docs), Threshold: c.Threshold, ShingleSize: c.Shingle.Size,
+		Clusters: len(res.Clusters), ARI: ari,
+		PairPrecision: pc.Precision(), PairRecall: pc.Recall(), PairF1: pc.F1(),
+		BCubedF1: b3.F1, MixedClusters: mixed,
+	}, nil
+}
+
+func runDocs(o options, path string, w io.Writer) error {
+	docs, err := LoadDocuments(path)
+	if err != nil {
+		return err
+	}
+	gold := GoldLabels(docs)
+	if o.sweep {
+		var rows []docFigures
+		for _, size := range sweepSizes {
+			for _, t := range sweepThresholds {
+				cfg := o.cfg
+				cfg.Threshold, cfg.Shingle.Size = t, size
+				f, err := evalDocs(cfg, docs, gold)
+				if err != nil {
+					return err
+				}
+				rows = append(rows, f)
+			}
+		}
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "shingle\tthreshold\tclusters\tARI\tpair P\tpair R\tpair F1\tB3 F1\tmixed\t")
+		best := rows[0]
+		for _, f := range rows {
+			fmt.Fprintf(tw, "%d\t%.3f\t%d\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t%d\t\n", f.ShingleSize, f.Threshold,
+				f.Clusters, f.ARI, f.PairPrecision, f.PairRecall, f.PairF1, f.BCubedF1, f.MixedClusters)
+			if f.ARI > best.ARI {
+				best = f
+			}
+		}
+		tw.Flush()
+		if o.plot != "" {
+			if err := writePlot(o.plot, path, rows); err != nil {
+				return err
+			}
+			fmt.Fprintf(w, "wrote %s\n", o.plot)
+		}
+		return printJSON(w, struct {
+			Mode string       `json:"mode"`
+			Best docFigures   `json:"best"`
+			Grid []docFigures `json:"grid"`
+		}{"docs-sweep", best, rows})
+	}
+	f, err := evalDocs(o.cfg, docs, gold)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "file\t%s\n", path)
+	fmt.Fprintf(tw, "documents\t%d\n", f.Docs)
+	fmt.Fprintf(tw, "threshold\t%.3f\n", f.Threshold)
+	fmt.Fprintf(tw, "shingle size\t%d\n", f.ShingleSize)
+	fmt.Fprintf(tw, "clusters\t%d\n", f.Clusters)
+	fmt.Fprintf(tw, "pair precision\t%.4f\n", f.PairPrecision)
+	fmt.Fprintf(tw, "pair recall\t%.4f\n", f.PairRecall)
+	fmt.Fprintf(tw, "pair F1\t%.4f\n", f.PairF1)
+	fmt.Fprintf(tw, "adjusted Rand index\t%.4f\n", f.ARI)
+	fmt.Fprintf(tw, "B-cubed F1\t%.4f\n", f.BCubedF1)
+	fmt.Fprintf(tw, "clusters mixing stories\t%d\n", f.MixedClusters)
+	tw.Flush()
+	return printJSON(w, f)
+}
+
+// sweepThresholds and sweepSizes span the grid of -sweep.
+var (
+	sweepThresholds = []float64{0.05, 0.075, 0.1, 0.125, 0.15, 0.175, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8}
+	sweepSizes      = []int{1, 2, 3, 4, 5}
+)
+
+// pairFigures are the figures of one pair-classification run.
+type pairFigures struct {
+	Mode        string  `json:"mode"`
+	Pairs       int     `json:"pairs"`
+	ShingleSize int     `json:"shingle_size"`
+	Threshold   float64 `json:"threshold"`
+	Tuned       bool    `json:"tuned"`
+	Accuracy    float64 `json:"accuracy"`
+	Precision   float64 `json:"precision"`
+	Recall      float64 `json:"recall"`
+	F1          float64 `json:"f1"`
+}
+
+func scorePairs(d *dedup.Deduper, pairs []Pair) ([]float64, []bool) {
+	scores := make([]float64, len(pairs))
+	labels := make([]bool, len(pairs))
+	for i, p := range pairs {
+		scores[i] = d.Compare(p.Text1, p.Text2).Similarity
+		labels[i] = p.Label
+	}
+	return scores, labels
+}
+
+func evalPairs(cfg dedup.Config, pairs []Pair, train []Pair) (pairFigures, error) {
+	d, err := dedup.New(cfg)
+	if err != nil {
+		return pairFigures{}, err
+	}
+	threshold := d.Config().Threshold
+	tuned := false
+	if train != nil {
+		s, l := scorePairs(d, train)
+		if threshold, _, err = TuneThreshold(s, l); err != nil {
+			return pairFigures{}, err
+		}
+		tuned = true
+	}
+	s, l := scorePairs(d, pairs)
+	c, err := Classify(s, l, threshold)
+	if err != nil {
+		return pairFigures{}, err
+	}
+	return pairFigures{
+		Mode: "pairs", Pairs: len(pairs), ShingleSize: d.Config().Shingle.Size, Threshold: threshold, Tuned: tuned,
+		Accuracy: c.Accuracy(), Precision: c.Precision(), Recall: c.Recall(), F1: c.F1(),
+	}, nil
+}
+
+func runPairs(o options, path string, w io.Writer) error {
+	pairs, err := LoadPairs(path)
+	if err != nil {
+		return err
+	}
+	var train []Pair
+	if o.tune != "" {
+		if train, err = LoadPairs(o.tune); err != nil {
+			return err
+		}
+	}
+	if o.sweep {
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "shingle\tthreshold\taccuracy\tprecision\trecall\tF1\t")
+		var rows []pairFigures
+		for _, size := range sweepSizes {
+			for _, t := range sweepThresholds {
+				cfg := o.cfg
+				cfg.Threshold, cfg.Shingle.Size = t, size
+				f, err := evalPairs(cfg, pairs, nil)
+				if err != nil {
+					return err
+				}
+				rows = append(rows, f)
+				fmt.Fprintf(tw, "%d\t%.3f\t%.4f\t%.4f\t%.4f\t%.4f\t\n", size, t, f.Accuracy, f.Precision, f.Recall, f.F1)
+			}
+		}
+		tw.Flush()
+		return printJSON(w, struct {
+			Mode string        `json:"mode"`
+			Grid []pairFigures `json:"grid"`
+		}{"pairs-sweep", rows})
+	}
+	f, err := evalPairs(o.cfg, pairs, train)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "file\t%s\n", path)
+	fmt.Fprintf(tw, "pairs\t%d\n", f.Pairs)
+	how := "library default or -threshold"
+	if f.Tuned {
+		how = "tuned for accuracy on " + o.tune
+	}
+	fmt.Fprintf(tw, "threshold\t%.4f (%s)\n", f.Threshold, how)
+	fmt.Fprintf(tw, "accuracy\t%.4f\n", f.Accuracy)
+	fmt.Fprintf(tw, "precision\t%.4f\n", f.Precision)
+	fmt.Fprintf(tw, "recall\t%.4f\n", f.Recall)
+	fmt.Fprintf(tw, "F1\t%.4f\n", f.F1)
+	tw.Flush()
+	return printJSON(w, f)
+}
+
+func printJSON(w io.Writer, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(w, string(b))
+	return err
+}
+
+// writePlot draws pair precision against pair recall, one line per shingle
+// size, as a small standalone SVG.
+func writePlot(path, title string, rows []docFigures) error {
+	const W, H, M = 640, 480, 60
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" font-size="12">`+"\n", W, H)
+	fmt.Fprintf(&b, `<rect width="%d" height="%d" fill="white"/>`+"\n", W, H)
+	x := func(r float64) float64 { return M + r*(W-2*M) }
+	y := func(p float64) float64 { return H - M - p*(H-2*M) }
+	fmt.Fprintf(&b, `<path d="M%g %g H%g M%g %g V%g" stroke="black"/>`+"\n", x(0), y(0), x(1), x(0), y(0), y(1))
+	for i := 0; i <= 10; i++ {
+		v := float64(i) / 10
+		fmt.Fprintf(&b, `<text x="%g" y="%g" text-anchor="middle">%.1f</text>`+"\n", x(v), y(0)+16, v)
+		fmt.Fprintf(&b, `<text x="%g" y="%g" text-anchor="end">%.1f</text>`+"\n", x(0)-6, y(v)+4, v)
+	}
+	fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle">pair recall</text>`+"\n", W/2, H-20)
+	fmt.Fprintf(&b, `<text x="16" y="%d" transform="rotate(-90 16 %d)" text-anchor="middle">pair precision</text>`+"\n", H/2, H/2)
+	fmt.Fprintf(&b, `<text x="%d" y="24" text-anchor="middle">%s: precision/recall over thresholds</text>`+"\n", W/2, title)
+	colors := []string{"#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02"}
+	for i, size := range sweepSizes {
+		var pts []string
+		for _, f := range rows {
+			if f.ShingleSize == size {
+				pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(f.PairRecall), y(f.PairPrecision)))
+			}
+		}
+		c := colors[i%len(colors)]
+		fmt.Fprintf(&b, `<polyline points="%s" fill="none" stroke="%s" stroke-width="2"/>`+"\n", strings.Join(pts, " "), c)
+		fmt.Fprintf(&b, `<text x="%d" y="%d" fill="%s">%d-word shingles</text>`+"\n", W-M-110, M+16*i, c, size)
+	}
+	b.WriteString("</svg>\n")
+	return os.WriteFile(path, []byte(b.String()), 0o644)
 }
