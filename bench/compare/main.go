@@ -1,0 +1,400 @@
+// Command compare measures neardup against what a Go user would otherwise
+// write or use, in one process on one corpus, and prints ratios:
+//
+//   - the "user-written stack": strings.Fields tokenization, lowercasing,
+//     kljensen/snowball.Stem per word, word 3-grams joined as strings, and
+//     dgryski/go-minhash MinWise fed by xxhash, k=128;
+//   - neardup end to end (dedup.Hasher.Sign), both on one goroutine with
+//     GOMAXPROCS=1, in MB/s of text, and neardup's allocations per article;
+//   - LSH: ekzhu/minhash-lsh against neardup's dedup.Index at the same N
+//     and on the same signatures (NumHashes=128, 25 bands x 5 rows for
+//     neardup; ekzhu chooses its own banding from a threshold, printed):
+//     build docs/s, query p50/p99, and heap bytes per document;
+//   - datasketch (Python), if python3 can import it.
+//
+// It is a separate module so that ekzhu/minhash-lsh stays out of the
+// library's go.mod. Run it from its directory:
+//
+//	cd bench/compare && go run . [-quick] [-n 100000]
+//
+// The corpus comes from bench/corpus and needs Debian's wordnet-base. The
+// last line printed is one JSON object with the headline figures.
+// Timings on a shared machine are noisy; run it on a quiet one.
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+
+	"github.com/cespare/xxhash/v2"
+	minhash "github.com/dgryski/go-minhash"
+	lsh "github.com/ekzhu/minhash-lsh"
+	"github.com/kljensen/snowball"
+	"github.com/neardup/neardup/bench/corpus"
+	"github.com/neardup/neardup/dedup"
+)
+
+type result struct {
+	E2EMBs          float64 `json:"e2e_mb_s"`
+	UserStackMBs    float64 `json:"user_stack_mb_s"`
+	Ratio           float64 `json:"e2e_ratio_vs_user_stack"`
+	AllocsPerArt    float64 `json:"allocs_per_article"`
+	LSHBuildDocsS   float64 `json:"lsh_build_docs_s"`
+	LSHQueryP50us   float64 `json:"lsh_query_p50_us"`
+	LSHQueryP99us   float64 `json:"lsh_query_p99_us"`
+	IndexBytesDoc   float64 `json:"index_bytes_per_doc"`
+	EkzhuBuildDocsS float64 `json:"ekzhu_build_docs_s"`
+	EkzhuQueryP50us float64 `json:"ekzhu_query_p50_us"`
+	EkzhuQueryP99us float64 `json:"ekzhu_query_p99_us"`
+	EkzhuBytesDoc   float64 `json:"ekzhu_bytes_per_doc"`
+	N               int     `json:"n"`
+	Articles1Core   int     `json:"articles_one_core"`
+}
+
+func main() {
+	quick := flag.Bool("quick", false, "small run (N=20000, fewer articles timed): under a minute")
+	n := flag.Int("n", 0, "articles in the corpus and documents in the LSH indexes (default 100000, 20000 with -quick)")
+	m := flag.Int("m", 0, "articles timed on one core for the pipelines (default 3000, 600 with -quick)")
+	queries := flag.Int("queries", 0, "LSH queries timed (default 10000, 3000 with -quick)")
+	wordnet := flag.String("wordnet", "", "WordNet directory (default: $"+corpus.DirEnv+" or "+corpus.DefaultDir+")")
+	flag.Parse()
+	def := func(p *int, full, q int) {
+		if *p == 0 {
+			*p = full
+			if *quick {
+				*p = q
+			}
+		}
+	}
+	def(n, 100_000, 20_000)
+	def(m, 3000, 600)
+	def(queries, 10_000, 3000)
+	*m = min(*m, *n)
+	*queries = min(*queries, *n)
+
+	if err := run(*n, *m, *queries, *wordnet); err != nil {
+		fmt.Fprintln(os.Stderr, "compare:", err)
+		os.Exit(1)
+	}
+}
+
+func run(n, m, queries int, wordnet string) error {
+	fmt.Printf("GOMAXPROCS=%d NumCPU=%d %s/%s %s\n", runtime.GOMAXPROCS(0), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version())
+	fmt.Println("note: figures are wall-clock timings; on a shared machine they are noisy")
+	t0 := time.Now()
+	src, err := corpus.Load(wordnet)
+	if err != nil {
+		return err
+	}
+	cfg := corpus.DefaultConfig(n, 1)
+	cfg.Source = src
+	arts, err := corpus.Generate(cfg)
+	if err != nil {
+		return err
+	}
+	texts := make([]string, len(arts))
+	var total int64
+	for i, a := range arts {
+		texts[i] = a.Text
+		total += int64(len(a.Text))
+	}
+	arts = nil
+	fmt.Printf("corpus: %d articles, %.1f MB, mean %.0f bytes, generated in %v\n",
+		n, float64(total)/1e6, float64(total)/float64(n), time.Since(t0).Round(time.Millisecond))
+
+	var res result
+	res.N, res.Articles1Core = n, m
+	sample := texts[:m]
+	var sampleBytes int64
+	for _, t := range sample {
+		sampleBytes += int64(len(t))
+	}
+
+	// (a) and (b): one goroutine, one P.
+	prev := runtime.GOMAXPROCS(1)
+	user := newUserStack()
+	for _, t := range sample[:min(100, m)] { // warm up
+		user.sign(t)
+	}
+	d := timeIt(func() {
+		for _, t := range sample {
+			user.sign(t)
+		}
+	})
+	res.UserStackMBs = float64(sampleBytes) / 1e6 / d.Seconds()
+	fmt.Printf("(a) user-written stack (Fields+ToLower+snowball+joined 3-grams+go-minhash/xxhash, k=128): %.2f MB/s on one core (%d articles in %v)\n",
+		res.UserStackMBs, m, d.Round(time.Millisecond))
+
+	h, err := dedup.NewHasher(dedup.Config{NumHashes: 128})
+	if err != nil {
+		return err
+	}
+	for _, t := range sample { // warm the stem cache, as a long job would
+		h.Sign(t)
+	}
+	var ms0, ms1 runtime.MemStats
+	runtime.ReadMemStats(&ms0)
+	d = timeIt(func() {
+		for _, t := range sample {
+			h.Sign(t)
+		}
+	})
+	runtime.ReadMemStats(&ms1)
+	res.E2EMBs = float64(sampleBytes) / 1e6 / d.Seconds()
+	res.Ratio = res.E2EMBs / res.UserStackMBs
+	res.AllocsPerArt = float64(ms1.Mallocs-ms0.Mallocs) / float64(m)
+	fmt.Printf("(b) neardup Hasher.Sign k=128: %.2f MB/s on one core (%d articles in %v), %.2f allocs/article, %.0f B/article; ratio vs user stack %.2fx (goal >= 4x)\n",
+		res.E2EMBs, m, d.Round(time.Millisecond), res.AllocsPerArt,
+		float64(ms1.TotalAlloc-ms0.TotalAlloc)/float64(m), res.Ratio)
+	runtime.GOMAXPROCS(prev)
+
+	// (c) LSH on the signatures of the whole corpus, signed on every core.
+	lcfg := dedup.Config{NumHashes: 128, Bands: 25, Rows: 5}
+	lh, err := dedup.NewHasher(lcfg)
+	if err != nil {
+		return err
+	}
+	t0 = time.Now()
+	sigs := make([]dedup.Signature, n)
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < n; i += workers {
+				sigs[i] = lh.Sign(texts[i])
+			}
+		})
+	}
+	wg.Wait()
+	texts, sample = nil, nil
+	fmt.Printf("signed %d articles on %d cores in %v\n", n, workers, time.Since(t0).Round(time.Millisecond))
+	ids := make([]string, n)
+	vals := make([][]uint64, n)
+	for i := range ids {
+		ids[i] = "a" + strconv.Itoa(i)
+		vals[i] = sigs[i].AppendValues(nil)
+	}
+	qidx := make([]int, queries)
+	for i := range qidx {
+		qidx[i] = int(uint64(i) * 0x9e3779b97f4a7c15 % uint64(n))
+	}
+
+	var ix *dedup.Index
+	bytesPerDoc, d := heapDelta(n, func() {
+		ix, err = dedup.NewIndex(lcfg)
+		if err != nil {
+			return
+		}
+		for i, s := range sigs {
+			if s.Empty() {
+				continue
+			}
+			if err = ix.Add(ids[i], s); err != nil {
+				return
+			}
+		}
+	})
+	if err != nil {
+		return err
+	}
+	res.LSHBuildDocsS = float64(n) / d.Seconds()
+	res.IndexBytesDoc = bytesPerDoc
+	var dst []dedup.Match
+	cands := 0
+	lat := make([]time.Duration, queries)
+	for i, q := range qidx {
+		t := time.Now()
+		dst, _ = ix.AppendQuery(dst[:0], sigs[q], lcfg.WithDefaults().Threshold)
+		lat[i] = time.Since(t)
+		cands += len(dst)
+	}
+	res.LSHQueryP50us, res.LSHQueryP99us = pct(lat, 0.50), pct(lat, 0.99)
+	fmt.Printf("(c) neardup Index (25x5, k=128, verified query): build %.0f docs/s, query p50 %.2fµs p99 %.2fµs (mean %.1f matches), %.0f heap B/doc\n",
+		res.LSHBuildDocsS, res.LSHQueryP50us, res.LSHQueryP99us, float64(cands)/float64(queries), res.IndexBytesDoc)
+	ix = nil
+
+	// ekzhu/minhash-lsh picks its banding from a threshold: find the one
+	// nearest to 25 bands x 5 rows.
+	thr, k, l := ekzhuThreshold(128, 5, 25)
+	var f *lsh.MinhashLSH
+	bytesPerDoc, d = heapDelta(n, func() {
+		f = lsh.NewMinhashLSH32(128, thr)
+		for i, v := range vals {
+			if sigs[i].Empty() {
+				continue
+			}
+			f.Add(ids[i], v)
+		}
+		f.Index()
+	})
+	res.EkzhuBuildDocsS = float64(n) / d.Seconds()
+	res.EkzhuBytesDoc = bytesPerDoc
+	cands = 0
+	for i, q := range qidx {
+		t := time.Now()
+		r := f.Query(vals[q])
+		lat[i] = time.Since(t)
+		cands += len(r)
+	}
+	res.EkzhuQueryP50us, res.EkzhuQueryP99us = pct(lat, 0.50), pct(lat, 0.99)
+	fmt.Printf("    ekzhu/minhash-lsh (32-bit, threshold %.2f -> %d bands x %d rows, unverified candidates): build %.0f docs/s, query p50 %.2fµs p99 %.2fµs (mean %.1f candidates), %.0f heap B/doc\n",
+		thr, l, k, res.EkzhuBuildDocsS, res.EkzhuQueryP50us, res.EkzhuQueryP99us, float64(cands)/float64(queries), res.EkzhuBytesDoc)
+	fmt.Printf("    ratios neardup/ekzhu: build %.2fx, query p50 %.2fx faster, memory %.2fx smaller\n",
+		res.LSHBuildDocsS/res.EkzhuBuildDocsS, res.EkzhuQueryP50us/res.LSHQueryP50us, res.EkzhuBytesDoc/res.IndexBytesDoc)
+	runtime.KeepAlive(f)
+	f = nil
+
+	// (d) datasketch, optional.
+	datasketch(src, m)
+
+	out, err := json.Marshal(res)
+	if err != nil {
+		return err
+	}
+	fmt.Println(string(out))
+	return nil
+}
+
+func timeIt(fn func()) time.Duration {
+	runtime.GC()
+	t := time.Now()
+	fn()
+	return time.Since(t)
+}
+
+// heapDelta runs build and returns the live heap it added per document
+// (after a GC) and the time it took.
+func heapDelta(n int, build func()) (float64, time.Duration) {
+	var ms0, ms1 runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms0)
+	t := time.Now()
+	build()
+	d := time.Since(t)
+	runtime.GC()
+	debug.FreeOSMemory()
+	runtime.ReadMemStats(&ms1)
+	return float64(int64(ms1.HeapAlloc)-int64(ms0.HeapAlloc)) / float64(n), d
+}
+
+func pct(lat []time.Duration, p float64) float64 {
+	s := slices.Clone(lat)
+	slices.Sort(s)
+	i := min(len(s)-1, int(math.Ceil(p*float64(len(s))))-1)
+	return float64(s[max(i, 0)].Nanoseconds()) / 1e3
+}
+
+// ekzhuThreshold returns the threshold for which ekzhu/minhash-lsh picks
+// the banding nearest to bands x rows, and the banding it picks.
+func ekzhuThreshold(numHash, rows, bands int) (thr float64, k, l int) {
+	best := math.MaxInt
+	for t := 0.05; t < 0.96; t += 0.01 {
+		kk, ll := lsh.NewMinhashLSH32(numHash, t).Params()
+		if dist := abs(kk-rows)*100 + abs(ll-bands); dist < best {
+			best, thr, k, l = dist, t, kk, ll
+		}
+	}
+	return thr, k, l
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// userStack is the pipeline a Go user would write with the same
+// dependencies, each call making fresh strings and a fresh sketch.
+type userStack struct {
+	seed2 uint64
+}
+
+func newUserStack() *userStack { return &userStack{seed2: 0x9e3779b97f4a7c15} }
+
+func (u *userStack) sign(text string) []uint64 {
+	var terms []string
+	for _, f := range strings.Fields(text) {
+		w := strings.TrimFunc(strings.ToLower(f), func(r rune) bool {
+			return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+		})
+		if w == "" {
+			continue
+		}
+		s, err := snowball.Stem(w, "english", false)
+		if err != nil {
+			s = w
+		}
+		terms = append(terms, s)
+	}
+	mw := minhash.NewMinWise(xxhash.Sum64, func(b []byte) uint64 {
+		d := xxhash.NewWithSeed(u.seed2)
+		d.Write(b)
+		return d.Sum64()
+	}, 128)
+	for i := 0; i+3 <= len(terms); i++ {
+		mw.Push([]byte(strings.Join(terms[i:i+3], " ")))
+	}
+	return mw.Signature()
+}
+
+// datasketch times Python's datasketch MinHash (k=128, word 3-grams of
+// lowercased whitespace tokens, no stemming) on the first m articles of
+// the same corpus, if python3 can import it.
+func datasketch(src *corpus.Source, m int) {
+	if err := exec.Command("python3", "-c", "import datasketch").Run(); err != nil {
+		fmt.Println("(d) datasketch: skipped (python3 -c 'import datasketch' failed; pip install datasketch to include it)")
+		return
+	}
+	dir, err := os.MkdirTemp("", "compare")
+	if err != nil {
+		fmt.Println("(d) datasketch:", err)
+		return
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "corpus.jsonl")
+	f, err := os.Create(path)
+	if err != nil {
+		fmt.Println("(d) datasketch:", err)
+		return
+	}
+	cfg := corpus.DefaultConfig(m, 1)
+	cfg.Source = src
+	_, err = corpus.Write(f, cfg)
+	f.Close()
+	if err != nil {
+		fmt.Println("(d) datasketch:", err)
+		return
+	}
+	const script = `
+import json, sys, time
+from datasketch import MinHash
+texts = [json.loads(l)["text"] for l in open(sys.argv[1])]
+t = time.perf_counter()
+for text in texts:
+    w = text.lower().split()
+    m = MinHash(num_perm=128)
+    m.update_batch([" ".join(w[i:i+3]).encode() for i in range(len(w)-2)])
+d = time.perf_counter() - t
+print("%.3f" % (sum(len(x.encode()) for x in texts) / 1e6 / d))
+`
+	out, err := exec.Command("python3", "-c", script, path).Output()
+	if err != nil {
+		fmt.Println("(d) datasketch: failed:", err)
+		return
+	}
+	fmt.Printf("(d) datasketch MinHash (k=128, no stemming, one core): %s MB/s\n", strings.TrimSpace(string(out)))
+}
