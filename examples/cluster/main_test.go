@@ -1,0 +1,49 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestKandaharJSON runs the program as `cluster -json` with no arguments
+// and checks the clusters the README promises.
+func TestKandaharJSON(t *testing.T) {
+	var out bytes.Buffer
+	require.NoError(t, run([]string{"-json"}, strings.NewReader(""), &out))
+	var res struct {
+		Clusters []struct {
+			Members        []string `json:"members"`
+			Representative string   `json:"representative"`
+			Pairs          []struct {
+				A, B       string
+				Similarity float64
+			} `json:"pairs"`
+		} `json:"clusters"`
+		Config map[string]any `json:"config"`
+	}
+	require.NoError(t, json.Unmarshal(out.Bytes(), &res))
+	require.NotEmpty(t, res.Config)
+	where := map[string]int{} // id prefix -> cluster
+	for i, c := range res.Clusters {
+		assert.Contains(t, c.Members, c.Representative)
+		for _, m := range c.Members {
+			_, dup := where[m[:3]]
+			require.False(t, dup, "%s in two clusters", m)
+			where[m[:3]] = i
+		}
+	}
+	require.Len(t, where, 5)
+	assert.Equal(t, where["000"], where["001"], "000 and 001 are one story")
+	for _, lone := range []string{"002", "004"} {
+		for id, c := range where {
+			if id != lone {
+				assert.NotEqual(t, c, where[lone], "%s must be alone, is with %s", lone, id)
+			}
+		}
+	}
+}
