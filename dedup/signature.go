@@ -60,6 +60,7 @@ func (s Signature) Similarity(t Signature) (float64, error) {
 type Hasher struct {
 	cfg    Config
 	fp     uint64
+	s1, s2 uint64 // seeds of h1 and h2
 	h1, h2 minhash.Hash64
 	pool   sync.Pool // of *signer
 }
@@ -69,7 +70,6 @@ type signer struct {
 	sh  *shingle.Shingler
 	mw  *minhash.MinWise
 	set []uint64
-	buf [8]byte
 }
 
 // NewHasher returns a Hasher for cfg, or an error wrapping ErrConfig.
@@ -83,6 +83,8 @@ func NewHasher(cfg Config) (*Hasher, error) {
 	h := &Hasher{
 		cfg: cfg,
 		fp:  cfg.fingerprint(),
+		s1:  s1,
+		s2:  s2,
 		// go-minhash derives value i of a shingle as h1 + i*h2. Our
 		// shingles arrive already hashed (8 little-endian bytes), so
 		// the two functions only need to remix them independently.
@@ -134,9 +136,39 @@ func (h *Hasher) sign(s *signer, set []uint64) Signature {
 	for i := range mins {
 		mins[i] = math.MaxUint64
 	}
-	for _, v := range set {
-		binary.LittleEndian.PutUint64(s.buf[:], v)
-		s.mw.Push(s.buf[:])
+	// This is go-minhash's MinWise.Push inlined, h1 and h2 included:
+	// value i of shingle v is h1(v) + i*h2(v), kept when smaller. Four
+	// shingles share one pass over mins, and i*h2 is a running sum; the
+	// values are exactly those of Push.
+	i := 0
+	for ; i+3 < len(set); i += 4 {
+		a1, b1 := mix64(set[i]^h.s1), mix64(set[i]^h.s2)|1
+		a2, b2 := mix64(set[i+1]^h.s1), mix64(set[i+1]^h.s2)|1
+		a3, b3 := mix64(set[i+2]^h.s1), mix64(set[i+2]^h.s2)|1
+		a4, b4 := mix64(set[i+3]^h.s1), mix64(set[i+3]^h.s2)|1
+		for j := range mins {
+			mins[j] = min(mins[j], a1, a2, a3, a4)
+			a1 += b1
+			a2 += b2
+			a3 += b3
+			a4 += b4
+		}
+	}
+	for ; i+1 < len(set); i += 2 {
+		a1, b1 := mix64(set[i]^h.s1), mix64(set[i]^h.s2)|1
+		a2, b2 := mix64(set[i+1]^h.s1), mix64(set[i+1]^h.s2)|1
+		for j := range mins {
+			mins[j] = min(mins[j], a1, a2)
+			a1 += b1
+			a2 += b2
+		}
+	}
+	if i < len(set) {
+		a, b := mix64(set[i]^h.s1), mix64(set[i]^h.s2)|1
+		for j := range mins {
+			mins[j] = min(mins[j], a)
+			a += b
+		}
 	}
 	values := make([]uint64, len(mins))
 	copy(values, mins) // never hand out go-minhash's slice
