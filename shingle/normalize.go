@@ -66,24 +66,75 @@ func isASCII(s string) bool {
 	return true
 }
 
+// minASCIIRun is the shortest run of ASCII bytes that append copies with
+// the fast path when it sits between non-ASCII text; shorter runs go
+// through the transformer with their neighbours, so that text in another
+// script is transformed in few calls.
+const minASCIIRun = 32
+
 // append appends the normalized form of text to dst. ASCII text takes a
-// fast path that gives the same result as the transformer chain.
+// fast path that gives the same result as the transformer chain; in mixed
+// text, only the non-ASCII stretches (with the ASCII byte before each, to
+// which a combining mark may attach) go through the transformer. Cutting
+// there is exact: an ASCII byte is a starter that never composes with what
+// precedes it, case folding maps runes one by one, and no valid UTF-8
+// sequence contains an ASCII byte.
 func (n *normalizer) append(dst []byte, text string) []byte {
-	if isASCII(text) {
-		for i := 0; i < len(text); i++ {
-			c := text[i]
-			switch {
-			case 'A' <= c && c <= 'Z':
-				c += 'a' - 'A'
-			case c == '`':
-				c = '\''
-			case (c < 0x20 && c != '\n') || c == 0x7f:
-				c = ' '
-			}
-			dst = append(dst, c)
+	for len(text) > 0 {
+		j := asciiPrefix(text)
+		if j == len(text) {
+			return appendASCII(dst, text)
 		}
-		return dst
+		// text[j] starts a non-ASCII stretch; its segment starts at
+		// the ASCII byte before it, if any.
+		start := max(j-1, 0)
+		dst = appendASCII(dst, text[:start])
+		end := j
+		for end < len(text) {
+			for end < len(text) && text[end] >= utf8.RuneSelf {
+				end++
+			}
+			run := asciiPrefix(text[end:])
+			if run >= minASCIIRun || end+run == len(text) {
+				break
+			}
+			end += run
+		}
+		dst = n.transform(dst, text[start:end])
+		text = text[end:]
 	}
+	return dst
+}
+
+// asciiPrefix returns the length of the longest ASCII prefix of s.
+func asciiPrefix(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return i
+		}
+	}
+	return len(s)
+}
+
+// appendASCII appends the normalized form of ASCII text to dst.
+func appendASCII(dst []byte, text string) []byte {
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		case c == '`':
+			c = '\''
+		case (c < 0x20 && c != '\n') || c == 0x7f:
+			c = ' '
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+// transform appends text run through the transformer chain to dst.
+func (n *normalizer) transform(dst []byte, text string) []byte {
 	if n.t == nil {
 		n.t = newNormalizer()
 	}
