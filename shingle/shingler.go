@@ -112,9 +112,29 @@ func (s *Shingler) tokenize(text string) {
 		}
 	}
 	for i := 0; i < len(b); {
+		if c := b[i]; c < utf8.RuneSelf && isWordRune(rune(c)) {
+			// A run of ASCII letters and digits, appended at once;
+			// the same as the general case below byte by byte.
+			if start < 0 {
+				start = len(s.words)
+				letters = 0
+			}
+			k := i
+			for ; k < len(b) && b[k] < utf8.RuneSelf && isWordRune(rune(b[k])); k++ {
+				if '0' <= b[k] && b[k] <= '9' {
+					letters = 2 // digits end an acronym run
+				} else {
+					letters++
+				}
+			}
+			s.words = append(s.words, b[i:k]...)
+			prev = rune(b[k-1])
+			i = k
+			continue
+		}
 		r, size := runeAt(b, i)
 		switch {
-		case isWordRune(r) || (start >= 0 && unicode.IsMark(r)):
+		case isWordRune(r) || (start >= 0 && r >= utf8.RuneSelf && unicode.IsMark(r)):
 			if start < 0 {
 				start = len(s.words)
 				letters = 0
