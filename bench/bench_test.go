@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/kljensen/snowball"
 	"github.com/neardup/neardup/bench/corpus"
@@ -148,17 +149,28 @@ func totalBytes(texts []string) int64 {
 }
 
 // perArticle runs fn on the articles in turn and sets bytes to their mean
-// length, so MB/s is throughput of text.
+// length, so MB/s is throughput of text. It also reports cpu-ns/op, the
+// process CPU time per call (GC included), which a shared machine
+// disturbs less than wall time.
 func perArticle(b *testing.B, texts []string, fn func(string)) {
 	b.SetBytes(totalBytes(texts) / int64(len(texts)))
 	b.ReportAllocs()
 	i := 0
+	cpu := processCPU()
 	for b.Loop() {
 		fn(texts[i])
 		i++
 		if i == len(texts) {
 			i = 0
 		}
+	}
+	reportCPU(b, cpu)
+}
+
+// reportCPU reports the process CPU time since cpu per iteration.
+func reportCPU(b *testing.B, cpu time.Duration) {
+	if d := processCPU() - cpu; cpu > 0 && b.N > 0 {
+		b.ReportMetric(float64(d.Nanoseconds())/float64(b.N), "cpu-ns/op")
 	}
 }
 
@@ -235,16 +247,19 @@ func BenchmarkStem(b *testing.B) {
 		}
 		b.ReportAllocs()
 		i := 0
+		cpu := processCPU()
 		for b.Loop() {
 			_ = s.Stem(words[i])
 			if i++; i == len(words) {
 				i = 0
 			}
 		}
+		reportCPU(b, cpu)
 	})
 	b.Run("snowball", func(b *testing.B) {
 		b.ReportAllocs()
 		i := 0
+		cpu := processCPU()
 		for b.Loop() {
 			if _, err := snowball.Stem(words[i], "english", false); err != nil {
 				b.Fatal(err)
@@ -253,6 +268,7 @@ func BenchmarkStem(b *testing.B) {
 				i = 0
 			}
 		}
+		reportCPU(b, cpu)
 	})
 }
 
@@ -279,12 +295,14 @@ func BenchmarkSign(b *testing.B) {
 			b.SetBytes(totalBytes(texts) / int64(len(texts)))
 			b.ReportAllocs()
 			i := 0
+			cpu := processCPU()
 			for b.Loop() {
 				_ = h.SignShingles(sets[i])
 				if i++; i == len(sets) {
 					i = 0
 				}
 			}
+			reportCPU(b, cpu)
 		})
 	}
 }
@@ -448,6 +466,7 @@ func BenchmarkIndexQuery(b *testing.B) {
 			var dst []dedup.Match
 			b.ReportAllocs()
 			i := 0
+			cpu := processCPU()
 			for b.Loop() {
 				var err error
 				dst, err = ix.AppendQuery(dst[:0], sigs[i], ix.Config().Threshold)
@@ -458,6 +477,7 @@ func BenchmarkIndexQuery(b *testing.B) {
 					i -= n
 				}
 			}
+			reportCPU(b, cpu)
 		})
 	}
 }
