@@ -1,0 +1,135 @@
+package dedup_test
+
+import (
+	"fmt"
+	"log"
+
+	"github.com/neardup/neardup/dedup"
+	"github.com/neardup/neardup/shingle"
+)
+
+// exampleConfig is spelled out so that the examples do not depend on the
+// library's defaults.
+var exampleConfig = dedup.Config{
+	NumHashes: 128,
+	Threshold: 0.3,
+	Seed:      1,
+	Shingle:   shingle.Config{Size: 3, Language: "english"},
+}
+
+var exampleArticles = []dedup.Article{
+	{ID: "wire", Text: "Taliban fighters captured Kandahar, Afghanistan's second-largest city, on Thursday night, officials said."},
+	{ID: "weather", Text: "Heavy rain caused flooding across the south of England on Friday, closing roads and railway lines."},
+	{ID: "reprint", Text: "Taliban fighters captured Kandahar, Afghanistan's second largest city, late on Thursday night, officials said on Friday."},
+}
+
+// Cluster groups a batch into clusters of copies of one story; every
+// article is in exactly one cluster.
+func ExampleDeduper_Cluster() {
+	d, err := dedup.New(exampleConfig)
+	if err != nil {
+		log.Fatal(err)
+	}
+	c, err := d.Cluster(exampleArticles)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, cl := range c.Clusters {
+		fmt.Println(cl.Members, "representative:", cl.Representative, "pairs:", len(cl.Pairs))
+	}
+	// Output:
+	// [wire reprint] representative: wire pairs: 1
+	// [weather] representative: weather pairs: 0
+}
+
+// Add answers, for each arriving article, whether it copies an earlier one.
+func ExampleDeduper_Add() {
+	d, err := dedup.New(exampleConfig)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, a := range exampleArticles {
+		r, err := d.Add(a.ID, a.Text)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if r.New {
+			fmt.Println(r.ID, "is new")
+		} else {
+			fmt.Println(r.ID, "copies", r.CopyOf)
+		}
+	}
+	// Output:
+	// wire is new
+	// weather is new
+	// reprint copies wire
+}
+
+// An Index stores signatures and answers which stored documents are
+// similar to a signature; a Hasher of the same Config makes them.
+func ExampleIndex() {
+	h, err := dedup.NewHasher(exampleConfig)
+	if err != nil {
+		log.Fatal(err)
+	}
+	ix, err := dedup.NewIndex(exampleConfig)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, a := range exampleArticles[:2] {
+		if err := ix.Add(a.ID, h.Sign(a.Text)); err != nil {
+			log.Fatal(err)
+		}
+	}
+	matches, err := ix.Query(h.Sign(exampleArticles[2].Text))
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, m := range matches {
+		fmt.Println(m.ID, m.Similarity >= exampleConfig.Threshold)
+	}
+	fmt.Println(ix.Len(), "documents")
+
+	removed, _ := ix.Remove("wire")
+	matches, _ = ix.Query(h.Sign(exampleArticles[2].Text))
+	fmt.Println(removed, len(matches))
+	// Output:
+	// wire true
+	// 2 documents
+	// true 0
+}
+
+// Banding shows the LSH banding chosen for a threshold, and the chance
+// that a pair exactly at the threshold becomes a candidate.
+func ExampleConfig_Banding() {
+	b := dedup.Config{NumHashes: 128, Threshold: 0.5}.Banding()
+	fmt.Printf("%d bands of %d rows, P(candidate at %.1f) = %.4f\n", b.Bands, b.Rows, b.Threshold, b.AtThreshold)
+	for _, s := range []float64{0.2, 0.3, 0.8} {
+		fmt.Printf("P(candidate at %.1f) = %.4f\n", s, dedup.CandidateProbability(s, b.Bands, b.Rows))
+	}
+	// Output:
+	// 42 bands of 3 rows, P(candidate at 0.5) = 0.9963
+	// P(candidate at 0.2) = 0.2863
+	// P(candidate at 0.3) = 0.6832
+	// P(candidate at 0.8) = 1.0000
+}
+
+// Similarity estimates the Jaccard similarity of two texts' shingle sets.
+func ExampleSignature_Similarity() {
+	h, err := dedup.NewHasher(exampleConfig)
+	if err != nil {
+		log.Fatal(err)
+	}
+	a := h.Sign("The city fell to the insurgents on Thursday night.")
+	b := h.Sign("The city fell to the insurgents on Thursday night.")
+	empty := h.Sign("")
+	sim, _ := a.Similarity(b)
+	fmt.Println(sim, a.Shingles(), empty.Empty())
+
+	other, _ := dedup.NewHasher(dedup.Config{NumHashes: 64})
+	_, err = a.Similarity(other.Sign("The city fell to the insurgents on Thursday night."))
+	fmt.Println(err != nil)
+	// Output:
+	// 1 7 true
+	// true
+}
