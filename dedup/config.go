@@ -81,8 +81,9 @@ func (c Config) Validate() error {
 		return fmt.Errorf("%w: Bands %d and Rows %d: set both or neither", ErrConfig, c.Bands, c.Rows)
 	}
 	c = c.WithDefaults()
-	if c.Bands*c.Rows > c.NumHashes {
-		return fmt.Errorf("%w: Bands*Rows = %d exceeds NumHashes %d", ErrConfig, c.Bands*c.Rows, c.NumHashes)
+	// Bands and Rows are checked alone first: their product may overflow.
+	if c.Bands > c.NumHashes || c.Rows > c.NumHashes || c.Bands*c.Rows > c.NumHashes {
+		return fmt.Errorf("%w: Bands %d × Rows %d exceeds NumHashes %d", ErrConfig, c.Bands, c.Rows, c.NumHashes)
 	}
 	if err := c.Shingle.Validate(); err != nil {
 		return fmt.Errorf("%w: %w", ErrConfig, err)

@@ -39,6 +39,9 @@ func NewWithIndex(cfg Config, ix *Index) (*Deduper, error) {
 	if err != nil {
 		return nil, err
 	}
+	if ix == nil {
+		return nil, fmt.Errorf("%w: nil index", ErrConfig)
+	}
 	if ix.fp != h.fp || ix.cfg != h.cfg {
 		return nil, fmt.Errorf("%w: index config differs from deduper config", ErrConfigMismatch)
 	}
