@@ -85,6 +85,29 @@ func isDigit(r rune) bool {
 	return unicode.IsDigit(r)
 }
 
+// Byte classes of asciiClass.
+const (
+	asciiNone  = iota // not ASCII
+	asciiWord         // ASCII letter or digit
+	asciiJoin         // '\'', '.' or ',': may join the parts of a word
+	asciiOther        // any other ASCII byte
+)
+
+// asciiClass classifies the bytes of normalized text for tokenize.
+var asciiClass = func() (t [256]uint8) {
+	for c := range utf8.RuneSelf {
+		switch {
+		case isWordRune(rune(c)):
+			t[c] = asciiWord
+		case c == '\'' || c == '.' || c == ',':
+			t[c] = asciiJoin
+		default:
+			t[c] = asciiOther
+		}
+	}
+	return t
+}()
+
 // runeAt decodes the rune at b[i:], or returns -1 past the end.
 func runeAt(b []byte, i int) (rune, int) {
 	if i >= len(b) {
@@ -112,7 +135,16 @@ func (s *Shingler) tokenize(text string) {
 		}
 	}
 	for i := 0; i < len(b); {
-		if c := b[i]; c < utf8.RuneSelf && isWordRune(rune(c)) {
+		c := b[i]
+		if asciiClass[c] == asciiOther {
+			// ASCII that is neither part of a word nor a joiner
+			// ('.', ',', '\''): it ends the word, as in the
+			// general case below.
+			end()
+			i++
+			continue
+		}
+		if asciiClass[c] == asciiWord {
 			// A run of ASCII letters and digits, appended at once;
 			// the same as the general case below byte by byte.
 			if start < 0 {
@@ -120,8 +152,8 @@ func (s *Shingler) tokenize(text string) {
 				letters = 0
 			}
 			k := i
-			for ; k < len(b) && b[k] < utf8.RuneSelf && isWordRune(rune(b[k])); k++ {
-				if '0' <= b[k] && b[k] <= '9' {
+			for ; k < len(b) && asciiClass[b[k]] == asciiWord; k++ {
+				if b[k] <= '9' {
 					letters = 2 // digits end an acronym run
 				} else {
 					letters++
