@@ -30,6 +30,8 @@ type Shingler struct {
 	words []byte   // the words of buf, concatenated
 	spans []span   // one per word, into words
 	terms []uint64 // term hashes of the words that survive filtering
+	sortb []uint64 // scratch of sortHashes
+	count []uint32 // bucket counts of sortHashes
 	cache map[string]term
 }
 
@@ -309,8 +311,56 @@ func (s *Shingler) appendShingleHashes(dst []uint64, terms []uint64) []uint64 {
 		dst = append(dst, combine(s.cfg.Seed, terms[i:i+n]))
 	}
 	set := dst[base:]
-	slices.Sort(set)
+	s.sortHashes(set)
 	return dst[:base+len(slices.Compact(set))]
+}
+
+// sortHashes sorts set ascending. Shingle hashes are uniform, so it
+// distributes them into about len(set) buckets by their top bits and
+// sorts each bucket, which holds a few values, by insertion.
+func (s *Shingler) sortHashes(set []uint64) {
+	n := len(set)
+	if n < 64 {
+		slices.Sort(set)
+		return
+	}
+	nb := bits.Len(uint(n))
+	shift := 64 - nb
+	if cap(s.count) < 1<<nb {
+		s.count = make([]uint32, 1<<nb)
+	}
+	count := s.count[:1<<nb]
+	clear(count)
+	for _, v := range set {
+		count[v>>shift]++
+	}
+	sum := uint32(0)
+	for b, c := range count {
+		count[b] = sum
+		sum += c
+	}
+	s.sortb = slices.Grow(s.sortb[:0], n)[:n]
+	out := s.sortb
+	for _, v := range set {
+		b := v >> shift
+		out[count[b]] = v
+		count[b]++
+	}
+	// count[b] is now the end of bucket b.
+	start := uint32(0)
+	for _, end := range count {
+		if bucket := out[start:end]; len(bucket) > 16 {
+			slices.Sort(bucket)
+		} else {
+			for i := 1; i < len(bucket); i++ {
+				for j := i; j > 0 && bucket[j] < bucket[j-1]; j-- {
+					bucket[j], bucket[j-1] = bucket[j-1], bucket[j]
+				}
+			}
+		}
+		start = end
+	}
+	copy(set, out)
 }
 
 // combine hashes a sequence of term hashes into one shingle hash; the
