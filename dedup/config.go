@@ -46,6 +46,11 @@ type Config struct {
 	Seed uint64 `json:"seed"`
 	// Shingle decides how text becomes shingles.
 	Shingle shingle.Config `json:"shingle"`
+	// Method is how signatures are computed: "" (MinWise, k hashes of
+	// every shingle) or MethodOPH (one-permutation hashing, one hash per
+	// shingle; much faster, see oph.go). Signatures of different methods
+	// cannot be compared.
+	Method string `json:"method,omitempty"`
 }
 
 // DefaultConfig returns the zero Config with its defaults filled in.
@@ -88,6 +93,9 @@ func (c Config) Validate() error {
 	if err := c.Shingle.Validate(); err != nil {
 		return fmt.Errorf("%w: %w", ErrConfig, err)
 	}
+	if c.Method != "" && c.Method != MethodOPH {
+		return fmt.Errorf("%w: Method %q is neither \"\" nor %q", ErrConfig, c.Method, MethodOPH)
+	}
 	return nil
 }
 
@@ -116,5 +124,10 @@ func (c Config) fingerprint() uint64 {
 	}
 	put(flags)
 	d.WriteString(c.Shingle.Language)
+	if c.Method != "" {
+		// Only a non-default method is hashed, so that fingerprints
+		// made before Method existed stay valid.
+		d.WriteString("\x00method=" + c.Method)
+	}
 	return d.Sum64()
 }

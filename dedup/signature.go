@@ -136,6 +136,18 @@ func (h *Hasher) sign(s *signer, set []uint64) Signature {
 	for i := range mins {
 		mins[i] = math.MaxUint64
 	}
+	if h.cfg.Method == MethodOPH {
+		h.signOPH(mins, set)
+	} else {
+		h.signMinWise(mins, set)
+	}
+	values := make([]uint64, len(mins))
+	copy(values, mins) // never hand out go-minhash's slice
+	return Signature{values: values, shingles: len(set), config: h.fp}
+}
+
+// signMinWise lowers mins to the MinWise signature of set.
+func (h *Hasher) signMinWise(mins []uint64, set []uint64) {
 	// This is go-minhash's MinWise.Push inlined, h1 and h2 included:
 	// value i of shingle v is h1(v) + i*h2(v), kept when smaller. Four
 	// shingles share one pass over mins, and i*h2 is a running sum; the
@@ -170,9 +182,6 @@ func (h *Hasher) sign(s *signer, set []uint64) Signature {
 			a += b
 		}
 	}
-	values := make([]uint64, len(mins))
-	copy(values, mins) // never hand out go-minhash's slice
-	return Signature{values: values, shingles: len(set), config: h.fp}
 }
 
 // mix64 is the SplitMix64 finalizer, a bijective 64-bit mixer.
