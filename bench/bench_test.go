@@ -289,9 +289,17 @@ func BenchmarkSign(b *testing.B) {
 	for i, t := range texts {
 		sets[i] = s.AppendHashes(nil, t)
 	}
-	for _, k := range []int{64, 128, 256} {
-		b.Run("k="+strconv.Itoa(k), func(b *testing.B) {
-			h := newHasher(b, dedup.Config{NumHashes: k})
+	for _, c := range []struct {
+		k      int
+		method string
+	}{{64, ""}, {128, ""}, {256, ""}, {128, dedup.MethodOPH}} {
+		k := c.k
+		name := "k=" + strconv.Itoa(k)
+		if c.method != "" {
+			name += "/" + c.method
+		}
+		b.Run(name, func(b *testing.B) {
+			h := newHasher(b, dedup.Config{NumHashes: k, Method: c.method})
 			b.SetBytes(totalBytes(texts) / int64(len(texts)))
 			b.ReportAllocs()
 			i := 0
@@ -308,13 +316,17 @@ func BenchmarkSign(b *testing.B) {
 }
 
 // BenchmarkEndToEnd is Hasher.Sign (normalize, tokenize, stem, shingle,
-// MinHash) on one goroutine.
+// MinHash) on one goroutine, with MinWise and with one-permutation hashing.
 func BenchmarkEndToEnd(b *testing.B) {
 	for _, w := range wordSizes {
 		texts := articles(b, poolSize, w)
-		for _, k := range []int{128} {
-			b.Run(fmt.Sprintf("words=%d/k=%d", w, k), func(b *testing.B) {
-				h := newHasher(b, dedup.Config{NumHashes: k})
+		for _, method := range []string{"", dedup.MethodOPH} {
+			name := fmt.Sprintf("words=%d/k=128", w)
+			if method != "" {
+				name += "/" + method
+			}
+			b.Run(name, func(b *testing.B) {
+				h := newHasher(b, dedup.Config{Method: method})
 				for _, t := range texts {
 					h.Sign(t)
 				}
