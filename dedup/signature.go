@@ -56,14 +56,23 @@ func (s Signature) Similarity(t Signature) (float64, error) {
 }
 
 // Hasher makes signatures under one Config. It is safe for concurrent use:
-// each call borrows a private shingler and go-minhash sketch.
+// each call borrows a private shingler and go-minhash sketch, which the
+// Hasher keeps for later calls.
 type Hasher struct {
 	cfg    Config
 	fp     uint64
 	s1, s2 uint64 // seeds of h1 and h2
 	h1, h2 minhash.Hash64
-	pool   sync.Pool // of *signer
+
+	// free holds idle signers. Unlike a sync.Pool it survives garbage
+	// collections, so the signers' stem caches stay warm in a long job.
+	mu   sync.Mutex
+	free []*signer
 }
+
+// maxFreeSigners bounds Hasher.free: more idle signers than goroutines
+// signing at once are only kept up to this many.
+const maxFreeSigners = 64
 
 // signer is the per-goroutine state of a Hasher.
 type signer struct {
@@ -97,10 +106,24 @@ func NewHasher(cfg Config) (*Hasher, error) {
 // Config returns the Hasher's configuration, with defaults filled in.
 func (h *Hasher) Config() Config { return h.cfg }
 
+// put returns a signer taken with get.
+func (h *Hasher) put(s *signer) {
+	h.mu.Lock()
+	if len(h.free) < maxFreeSigners {
+		h.free = append(h.free, s)
+	}
+	h.mu.Unlock()
+}
+
 func (h *Hasher) get() *signer {
-	if s, ok := h.pool.Get().(*signer); ok {
+	h.mu.Lock()
+	if n := len(h.free); n > 0 {
+		s := h.free[n-1]
+		h.free = h.free[:n-1]
+		h.mu.Unlock()
 		return s
 	}
+	h.mu.Unlock()
 	sh, err := shingle.New(h.cfg.Shingle)
 	if err != nil {
 		// NewHasher validated the config.
@@ -115,7 +138,7 @@ func (h *Hasher) Sign(text string) Signature {
 	s := h.get()
 	s.set = s.sh.AppendHashes(s.set[:0], text)
 	sig := h.sign(s, s.set)
-	h.pool.Put(s)
+	h.put(s)
 	return sig
 }
 
@@ -125,7 +148,7 @@ func (h *Hasher) Sign(text string) Signature {
 func (h *Hasher) SignShingles(set []uint64) Signature {
 	s := h.get()
 	sig := h.sign(s, set)
-	h.pool.Put(s)
+	h.put(s)
 	return sig
 }
 
@@ -208,7 +231,7 @@ type Score struct {
 // signatures and an Index to search many. Texts with no words score 0.
 func (h *Hasher) Compare(a, b string) Score {
 	s := h.get()
-	defer h.pool.Put(s)
+	defer h.put(s)
 	s.set = s.sh.AppendHashes(s.set[:0], a)
 	na := len(s.set)
 	s.set = s.sh.AppendHashes(s.set, b)
