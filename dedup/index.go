@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"sync"
 )
 
 // Match is an indexed document found similar to a query.
@@ -146,10 +147,11 @@ func (ix *Index) AppendQuery(dst []Match, sig Signature, threshold float64) ([]M
 	if sig.Empty() {
 		return dst, nil
 	}
-	var arr [512]uint32
-	vals := compact(arr[:0], sig.values)
-	var karr [128]uint64
-	keys := bandKeys(karr[:0], vals, ix.cfg.Bands, ix.cfg.Rows)
+	qs := queryPool.Get().(*queryScratch)
+	defer queryPool.Put(qs)
+	qs.vals = compact(qs.vals[:0], sig.values)
+	qs.keys = bandKeys(qs.keys[:0], qs.vals, ix.cfg.Bands, ix.cfg.Rows)
+	vals, keys := qs.vals, qs.keys
 	base := len(dst)
 	err := ix.store.Candidates(keys, func(r Record) bool {
 		if m, ok := verify(vals, sig.shingles, r, threshold); ok {
@@ -165,6 +167,15 @@ func (ix *Index) AppendQuery(dst []Match, sig Signature, threshold float64) ([]M
 	})
 	return dst, err
 }
+
+// queryScratch holds a query's compacted values and band keys. Pooled:
+// stack arrays would escape to the heap through the Store interface.
+type queryScratch struct {
+	vals []uint32
+	keys []uint64
+}
+
+var queryPool = sync.Pool{New: func() any { return new(queryScratch) }}
 
 // verify estimates the similarity of a query to a candidate record.
 func verify(q []uint32, qShingles int, r Record, threshold float64) (Match, bool) {
