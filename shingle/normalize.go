@@ -24,6 +24,14 @@ func canonicalRune(r rune) rune {
 	case utf8.RuneError:
 		return ' '
 	}
+	// Unicode folds Cherokee to its capitals; x/text's Fold lowercases
+	// them instead, so that folding twice would flip them back.
+	switch {
+	case 0xAB70 <= r && r <= 0xABBF:
+		return r - 0xAB70 + 0x13A0
+	case 0x13F8 <= r && r <= 0x13FD:
+		return r - 8
+	}
 	if r != '\n' && unicode.IsControl(r) {
 		return ' '
 	}
@@ -37,6 +45,7 @@ func newNormalizer() transform.Transformer {
 		runes.ReplaceIllFormed(),
 		norm.NFKC,
 		cases.Fold(),
+		norm.NFKC, // folding can break normalization (ß+◌́ → ss+◌́): redo it
 		runes.Map(canonicalRune),
 	)
 }
