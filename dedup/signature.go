@@ -61,8 +61,8 @@ func (s Signature) Similarity(t Signature) (float64, error) {
 type Hasher struct {
 	cfg    Config
 	fp     uint64
-	s1, s2 uint64 // seeds of h1 and h2
-	h1, h2 minhash.Hash64
+	s1, s2 uint64           // seeds (s1 also seeds the OPH mode)
+	h1     []minhash.Hash64 // one per group of minGroup values
 
 	// free holds idle signers. Unlike a sync.Pool it survives garbage
 	// collections, so the signers' stem caches stay warm in a long job.
@@ -77,8 +77,9 @@ const maxFreeSigners = 64
 // signer is the per-goroutine state of a Hasher.
 type signer struct {
 	sh  *shingle.Shingler
-	mw  *minhash.MinWise
+	mws []*minhash.MinWise // one per group of minGroup values
 	set []uint64
+	buf [8]byte
 }
 
 // NewHasher returns a Hasher for cfg, or an error wrapping ErrConfig.
@@ -94,13 +95,44 @@ func NewHasher(cfg Config) (*Hasher, error) {
 		fp:  cfg.fingerprint(),
 		s1:  s1,
 		s2:  s2,
-		// go-minhash derives value i of a shingle as h1 + i*h2. Our
-		// shingles arrive already hashed (8 little-endian bytes), so
-		// the two functions only need to remix them independently.
-		h1: func(b []byte) uint64 { return mix64(binary.LittleEndian.Uint64(b) ^ s1) },
-		h2: func(b []byte) uint64 { return mix64(binary.LittleEndian.Uint64(b)^s2) | 1 },
+	}
+	// go-minhash derives value i of a shingle as h1 + i*h2 (mod 2^64).
+	// With h2 random per shingle, a shingle whose h2 is small, or whose
+	// j*h2 wraps close to 0 for a small j, wins a run of slots: slots
+	// are correlated and estimates get heavy tails (in our tests a pair
+	// of Jaccard 0.9 was once estimated at 0.35). So h2 is one constant,
+	// the odd golden-ratio Weyl step: value i then takes the shingle
+	// whose h1 follows the point -i*h2 on the 2^64 circle, and those
+	// points are spread evenly (three-distance theorem), so each value
+	// picks a uniformly random element of the union and nearby values
+	// pick different ones. Points of one sketch are not independent,
+	// which matters for sets smaller than the sketch, so the signature
+	// is cut into groups of minGroup values, each a MinWise with its own
+	// independently seeded h1.
+	for g := 0; g < (cfg.NumHashes+minGroup-1)/minGroup; g++ {
+		seed := mix64(s1 ^ uint64(g)*0x9e3779b97f4a7c15)
+		h.h1 = append(h.h1, func(b []byte) uint64 { return mix64(binary.LittleEndian.Uint64(b) ^ seed) })
 	}
 	return h, nil
+}
+
+// weylH2 is go-minhash's second hash: the constant Weyl step.
+func weylH2([]byte) uint64 { return weylStep }
+
+// minGroup is the number of MinHash values per go-minhash sketch.
+const minGroup = 16
+
+// interleave returns where value p of group g (of groups) goes in a
+// signature of k values: position p*groups+g while every group still has
+// a value p; groups are full (minGroup values) except perhaps the last,
+// whose tail values fill the remaining positions in order.
+func interleave(p, g, groups, k int) int {
+	last := k - (groups-1)*minGroup // size of the last group
+	if p < last {
+		return p*groups + g
+	}
+	// Past the last group's size only the full groups remain.
+	return last*groups + (p-last)*(groups-1) + g
 }
 
 // Config returns the Hasher's configuration, with defaults filled in.
@@ -129,7 +161,12 @@ func (h *Hasher) get() *signer {
 		// NewHasher validated the config.
 		panic(err)
 	}
-	return &signer{sh: sh, mw: minhash.NewMinWise(h.h1, h.h2, h.cfg.NumHashes)}
+	s := &signer{sh: sh}
+	for g, h1 := range h.h1 {
+		size := min(minGroup, h.cfg.NumHashes-g*minGroup)
+		s.mws = append(s.mws, minhash.NewMinWise(h1, weylH2, size))
+	}
+	return s
 }
 
 // Sign returns the signature of text. A text with no words gives an empty
@@ -153,59 +190,47 @@ func (h *Hasher) SignShingles(set []uint64) Signature {
 }
 
 func (h *Hasher) sign(s *signer, set []uint64) Signature {
-	// go-minhash has no Reset, but Signature returns its internal slice:
-	// refilling that slice resets the sketch without a new allocation.
-	mins := s.mw.Signature()
-	for i := range mins {
-		mins[i] = math.MaxUint64
-	}
+	values := make([]uint64, 0, h.cfg.NumHashes)
 	if h.cfg.Method == MethodOPH {
-		h.signOPH(mins, set)
+		values = values[:h.cfg.NumHashes]
+		for i := range values {
+			values[i] = math.MaxUint64
+		}
+		h.signOPH(values, set)
 	} else {
-		h.signMinWise(mins, set)
+		for _, mw := range s.mws {
+			// go-minhash has no Reset, but Signature returns its
+			// internal slice: refilling it resets the sketch
+			// without an allocation.
+			mins := mw.Signature()
+			for i := range mins {
+				mins[i] = math.MaxUint64
+			}
+		}
+		for _, v := range set {
+			binary.LittleEndian.PutUint64(s.buf[:], v)
+			for _, mw := range s.mws {
+				mw.Push(s.buf[:])
+			}
+		}
+		// Interleave the groups (value i comes from group i mod G), so
+		// that the rows of an LSH band come from independent sketches.
+		// This copies: go-minhash's slices are never handed out.
+		values = values[:h.cfg.NumHashes]
+		groups := len(s.mws)
+		for g, mw := range s.mws {
+			for p, v := range mw.Signature() {
+				values[interleave(p, g, groups, h.cfg.NumHashes)] = v
+			}
+		}
 	}
-	values := make([]uint64, len(mins))
-	copy(values, mins) // never hand out go-minhash's slice
 	return Signature{values: values, shingles: len(set), config: h.fp}
 }
 
 // signMinWise lowers mins to the MinWise signature of set.
-func (h *Hasher) signMinWise(mins []uint64, set []uint64) {
-	// This is go-minhash's MinWise.Push inlined, h1 and h2 included:
-	// value i of shingle v is h1(v) + i*h2(v), kept when smaller. Four
-	// shingles share one pass over mins, and i*h2 is a running sum; the
-	// values are exactly those of Push.
-	i := 0
-	for ; i+3 < len(set); i += 4 {
-		a1, b1 := mix64(set[i]^h.s1), mix64(set[i]^h.s2)|1
-		a2, b2 := mix64(set[i+1]^h.s1), mix64(set[i+1]^h.s2)|1
-		a3, b3 := mix64(set[i+2]^h.s1), mix64(set[i+2]^h.s2)|1
-		a4, b4 := mix64(set[i+3]^h.s1), mix64(set[i+3]^h.s2)|1
-		for j := range mins {
-			mins[j] = min(mins[j], a1, a2, a3, a4)
-			a1 += b1
-			a2 += b2
-			a3 += b3
-			a4 += b4
-		}
-	}
-	for ; i+1 < len(set); i += 2 {
-		a1, b1 := mix64(set[i]^h.s1), mix64(set[i]^h.s2)|1
-		a2, b2 := mix64(set[i+1]^h.s1), mix64(set[i+1]^h.s2)|1
-		for j := range mins {
-			mins[j] = min(mins[j], a1, a2)
-			a1 += b1
-			a2 += b2
-		}
-	}
-	if i < len(set) {
-		a, b := mix64(set[i]^h.s1), mix64(set[i]^h.s2)|1
-		for j := range mins {
-			mins[j] = min(mins[j], a)
-			a += b
-		}
-	}
-}
+
+// weylStep is 2^64 divided by the golden ratio, made odd.
+const weylStep = 0x9e3779b97f4a7c15
 
 // mix64 is the SplitMix64 finalizer, a bijective 64-bit mixer.
 func mix64(x uint64) uint64 {
