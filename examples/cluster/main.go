@@ -12,11 +12,15 @@
 // JSON line stops the program with its line number.
 //
 // The output lists every article in exactly one cluster; -json prints one
-// JSON object {"clusters": [...], "config": {...}} instead.
+// JSON object {"clusters": [...], "config": {...}} instead. With -index FILE
+// the program also reports the articles that copy one indexed by an
+// earlier run (JSON: "earlier"), then adds the batch to the index and saves
+// it atomically.
 package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -43,6 +47,7 @@ func run(args []string, stdin io.Reader, stdout io.Writer) error {
 	fs.StringVar(&cfg.Shingle.Language, "lang", "", "stemming language (default english)")
 	fs.BoolVar(&cfg.Shingle.StopWords, "stopwords", false, "remove stop words")
 	fs.Uint64Var(&cfg.Seed, "seed", 0, "hash seed")
+	indexPath := fs.String("index", "", "keep an index in this file between runs: report copies of articles indexed by earlier runs, then add this batch")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -50,7 +55,7 @@ func run(args []string, stdin io.Reader, stdout io.Writer) error {
 	if len(paths) == 0 {
 		paths = []string{articles.Kandahar()}
 	}
-	d, err := dedup.New(cfg)
+	d, err := articles.OpenDeduper(cfg, *indexPath)
 	if err != nil {
 		return err
 	}
@@ -62,12 +67,25 @@ func run(args []string, stdin io.Reader, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	var earlier []seen
+	if *indexPath != "" {
+		if earlier, err = addToIndex(d, docs); err != nil {
+			return err
+		}
+		if err := d.Index().Save(*indexPath); err != nil {
+			return err
+		}
+	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		return enc.Encode(struct {
 			*dedup.Clustering
-			Config dedup.Config `json:"config"`
-		}{res, d.Config()})
+			Earlier []seen       `json:"earlier,omitempty"`
+			Config  dedup.Config `json:"config"`
+		}{res, earlier, d.Config()})
+	}
+	for _, e := range earlier {
+		fmt.Fprintf(stdout, "%s: copy of %s from an earlier run, similarity %.3f\n", e.ID, e.CopyOf, e.Similarity)
 	}
 	b := d.Index().Banding()
 	fmt.Fprintf(stdout, "%d articles, %d clusters (threshold %.2f, %d bands x %d rows)\n",
@@ -82,4 +100,45 @@ func run(args []string, stdin io.Reader, stdout io.Writer) error {
 		}
 	}
 	return nil
+}
+
+// seen is an article of this batch that copies one indexed by an earlier
+// run.
+type seen struct {
+	ID         string  `json:"id"`
+	CopyOf     string  `json:"copy_of"`
+	Similarity float64 `json:"similarity"`
+}
+
+// addToIndex reports, for each article, the most similar article indexed
+// before this batch, then indexes the batch. Articles with no words or
+// whose ID is indexed already are left out of the index.
+func addToIndex(d *dedup.Deduper, docs []dedup.Article) ([]seen, error) {
+	var out []seen
+	sigs := make([]dedup.Signature, len(docs))
+	for i, a := range docs {
+		sigs[i] = d.Hasher().Sign(a.Text)
+		if sigs[i].Empty() {
+			continue
+		}
+		m, err := d.Index().Query(sigs[i])
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range m {
+			if x.ID != a.ID {
+				out = append(out, seen{a.ID, x.ID, x.Similarity})
+				break
+			}
+		}
+	}
+	for i, a := range docs {
+		if sigs[i].Empty() {
+			continue
+		}
+		if err := d.Index().Add(a.ID, sigs[i]); err != nil && !errors.Is(err, dedup.ErrDuplicateID) {
+			return nil, err
+		}
+	}
+	return out, nil
 }

@@ -9,7 +9,9 @@
 // A malformed line (not JSON, or without "id" or "text") is reported with
 // its line number on stderr and skipped; an article with no words or a
 // repeated id likewise. With -json each answer is printed as one JSON
-// object a line.
+// object a line. With -index FILE the index is loaded from FILE if it
+// exists and saved to it (atomically) at the end, so a later run finds
+// copies of articles read in an earlier one.
 package main
 
 import (
@@ -38,15 +40,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs.IntVar(&cfg.Shingle.Size, "shingle", 0, "words per shingle (0: library default)")
 	fs.IntVar(&cfg.NumHashes, "hashes", 0, "MinHash values per signature (0: library default)")
 	fs.StringVar(&cfg.Shingle.Language, "lang", "", "stemming language (default english)")
+	indexPath := fs.String("index", "", "keep the index in this file between runs (loaded if present, saved at the end)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	d, err := dedup.New(cfg)
+	d, err := articles.OpenDeduper(cfg, *indexPath)
 	if err != nil {
 		return err
 	}
 	enc := json.NewEncoder(stdout)
-	return articles.ReadLines(stdin, func(n int, a dedup.Article, err error) error {
+	err = articles.ReadLines(stdin, func(n int, a dedup.Article, err error) error {
 		if err != nil {
 			fmt.Fprintf(stderr, "stream: %v (skipped)\n", err)
 			return nil
@@ -66,4 +69,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		}
 		return err
 	})
+	if err != nil {
+		return err
+	}
+	if *indexPath != "" {
+		return d.Index().Save(*indexPath)
+	}
+	return nil
 }
