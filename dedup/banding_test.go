@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -72,8 +73,10 @@ func TestCandidateRateMatchesSCurve(t *testing.T) {
 		t.Run(fmt.Sprintf("b%d_r%d", bd.Bands, bd.Rows), func(t *testing.T) {
 			t.Parallel()
 			rng := rand.New(rand.NewPCG(5, uint64(n)))
-			t.Logf("%d bands x %d rows of %d hashes, %d pairs per s", bd.Bands, bd.Rows, h.Config().NumHashes, pairs)
-			t.Logf("%4s  %8s  %8s  %8s", "s", "measured", "S-curve", "4 sigma")
+			var table strings.Builder
+			fmt.Fprintf(&table, "%d bands x %d rows of %d hashes, %d pairs per s\n", bd.Bands, bd.Rows, h.Config().NumHashes, pairs)
+			fmt.Fprintf(&table, "%4s  %8s  %8s  %8s\n", "s", "measured", "S-curve", "4 sigma")
+			defer func() { t.Log("\n" + table.String()) }()
 			for _, s := range []float64{0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9} {
 				ix, err := dedup.NewIndex(cfg)
 				require.NoError(t, err)
@@ -94,7 +97,7 @@ func TestCandidateRateMatchesSCurve(t *testing.T) {
 				rate := float64(hits) / pairs
 				p := dedup.CandidateProbability(s, bd.Bands, bd.Rows)
 				bound := 4*math.Sqrt(p*(1-p)/pairs) + 1.0/pairs
-				t.Logf("%4.1f  %8.3f  %8.3f  %8.3f", s, rate, p, bound)
+				fmt.Fprintf(&table, "%4.1f  %8.3f  %8.3f  %8.3f\n", s, rate, p, bound)
 				assert.InDelta(t, p, rate, bound, "s=%v", s)
 			}
 		})
@@ -107,8 +110,17 @@ func TestCandidateRateMatchesSCurve(t *testing.T) {
 // S-curve says a miss practically never happens.
 func TestCandidateMissesFarAboveThreshold(t *testing.T) {
 	t.Parallel()
+	for _, method := range signMethods {
+		t.Run(methodName(method), func(t *testing.T) {
+			t.Parallel()
+			testMissesFarAboveThreshold(t, method)
+		})
+	}
+}
+
+func testMissesFarAboveThreshold(t *testing.T, method string) {
 	const pairs = 5000
-	cfg := dedup.Config{NumHashes: 128, Threshold: 0.5, Seed: 12}
+	cfg := dedup.Config{NumHashes: 128, Threshold: 0.5, Seed: 12, Method: method}
 	bd := cfg.Banding()
 	h, err := dedup.NewHasher(cfg)
 	require.NoError(t, err)
