@@ -384,3 +384,39 @@ func TestClusterIgnoresStreamIndex(t *testing.T) {
 	assert.Equal(t, [][]string{{"batch"}, {"streamed"}}, members(got))
 	assert.Equal(t, 1, d.Index().Len())
 }
+
+func TestDeduperAddErrors(t *testing.T) {
+	d, err := dedup.New(dedup.Config{Threshold: 0.3})
+	require.NoError(t, err)
+	text := "Kandahar fell on Thursday night, according to officials, and government leaders fled the city."
+	_, err = d.Add("", text)
+	assert.ErrorIs(t, err, dedup.ErrEmptyID)
+	_, err = d.Add("empty", " ... ")
+	assert.ErrorIs(t, err, dedup.ErrEmpty)
+	assert.Equal(t, 0, d.Index().Len())
+
+	r, err := d.Add("a", text)
+	require.NoError(t, err)
+	assert.True(t, r.New)
+	_, err = d.Add("a", "a different text about something else entirely")
+	assert.ErrorIs(t, err, dedup.ErrDuplicateID)
+	assert.Equal(t, 1, d.Index().Len())
+
+	// A copy reports its original, with every match at or above the
+	// threshold, most similar first.
+	r, err = d.Add("b", text)
+	require.NoError(t, err)
+	assert.False(t, r.New)
+	assert.Equal(t, "a", r.CopyOf)
+	assert.Equal(t, 1.0, r.Similarity)
+	r, err = d.Add("c", text+" Witnesses heard gunshots.")
+	require.NoError(t, err)
+	assert.False(t, r.New)
+	require.Len(t, r.Matches, 2)
+	assert.Equal(t, []string{"a", "b"}, ids(r.Matches), "equal similarity: by ID")
+	assert.Equal(t, r.Matches[0].ID, r.CopyOf)
+	for _, m := range r.Matches {
+		assert.GreaterOrEqual(t, m.Similarity, 0.3)
+	}
+	assert.Equal(t, 3, d.Index().Len())
+}

@@ -428,3 +428,28 @@ func TestIndexRandomAddRemove(t *testing.T) {
 		}
 	}
 }
+
+func TestIndexContainment(t *testing.T) {
+	// A trimmed copy: the document is the first 60 of the query's 200
+	// shingles, so J = 60/200 = 0.3 and the containment is 1.
+	cfg := dedup.Config{NumHashes: 512, Threshold: 0.2, Seed: 5} // σ(J) ≈ 0.02
+	h, err := dedup.NewHasher(cfg)
+	require.NoError(t, err)
+	ix, err := dedup.NewIndex(cfg)
+	require.NoError(t, err)
+	rng := rand.New(rand.NewPCG(5, 5))
+	q := make([]uint64, 200)
+	for i := range q {
+		q[i] = rng.Uint64()
+	}
+	require.NoError(t, ix.Add("trimmed", h.SignShingles(q[:60])))
+	ms, err := ix.Query(h.SignShingles(q))
+	require.NoError(t, err)
+	require.Len(t, ms, 1)
+	t.Logf("%+v", ms[0])
+	assert.InDelta(t, 0.3, ms[0].Similarity, 0.15)
+	// containment = J/(1+J) * (200+60) / 60 of the estimate J.
+	j := ms[0].Similarity
+	assert.InDelta(t, min(1, j/(1+j)*260/60), ms[0].Containment, 1e-9)
+	assert.InDelta(t, 1, ms[0].Containment, 0.2)
+}
