@@ -11,6 +11,17 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
+// isInvisible reports the format characters that only guide layout: soft
+// hyphens, zero-width spaces and joiners, word joiners and byte-order
+// marks. They are dropped, so "Afghani\u00ADstan" stays one word.
+func isInvisible(r rune) bool {
+	switch r {
+	case '\u00AD', '\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF':
+		return true
+	}
+	return false
+}
+
 // canonicalRune maps the many typographic forms of apostrophes, quotes and
 // dashes to one ASCII form each, and control characters to a space.
 func canonicalRune(r rune) rune {
@@ -19,7 +30,7 @@ func canonicalRune(r rune) rune {
 		return '\''
 	case '\u201C', '\u201D', '\u201E', '\u201F', '\u2033', '\u00AB', '\u00BB', '\u2039', '\u203A', '\uFF02':
 		return '"'
-	case '\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\u2015', '\u2212', '\uFE58', '\uFE63', '\uFF0D', '\u00AD':
+	case '\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\u2015', '\u2212', '\uFE58', '\uFE63', '\uFF0D':
 		return '-'
 	case utf8.RuneError:
 		return ' '
@@ -46,6 +57,7 @@ func newNormalizer() transform.Transformer {
 		norm.NFKC,
 		cases.Fold(),
 		norm.NFKC, // folding can break normalization (ß+◌́ → ss+◌́): redo it
+		runes.Remove(runes.Predicate(isInvisible)),
 		runes.Map(canonicalRune),
 	)
 }

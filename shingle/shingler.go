@@ -1,6 +1,7 @@
 package shingle
 
 import (
+	"cmp"
 	"math/bits"
 	"slices"
 	"strings"
@@ -30,6 +31,7 @@ type Shingler struct {
 	words []byte   // the words of buf, concatenated
 	spans []span   // one per word, into words
 	terms []uint64 // term hashes of the words that survive filtering
+	sents []int    // sentence of each term (AppendSentenceShingles)
 	sortb []uint64 // scratch of sortHashes
 	count []uint32 // bucket counts of sortHashes
 	cache map[string]term
@@ -38,6 +40,7 @@ type Shingler struct {
 // span locates a word inside Shingler.words.
 type span struct {
 	start, end int
+	sentence   int // index of the sentence the word is in
 }
 
 // term is what the cache knows of one normalized word.
@@ -127,12 +130,24 @@ func (s *Shingler) tokenize(text string) {
 	s.words = s.words[:0]
 	s.spans = s.spans[:0]
 	b := s.buf
-	start := -1   // start of the current word in s.words, or -1
-	var prev rune // last rune appended to the current word
-	letters := 0  // letters since the word began or since a joined dot
+	start := -1     // start of the current word in s.words, or -1
+	var prev rune   // last rune appended to the current word
+	letters := 0    // letters since the word began or since a joined dot
+	sentence := 0   // sentence of the current word
+	brk := false    // a sentence end was seen since the last word
+	dotted := false // the current word is a dotted acronym
+	begin := func() {
+		start = len(s.words)
+		letters = 0
+		dotted = false
+		if brk && len(s.spans) > 0 {
+			sentence++
+		}
+		brk = false
+	}
 	end := func() {
 		if start >= 0 {
-			s.spans = append(s.spans, span{start, len(s.words)})
+			s.spans = append(s.spans, span{start, len(s.words), sentence})
 			start = -1
 		}
 	}
@@ -143,6 +158,9 @@ func (s *Shingler) tokenize(text string) {
 			// ('.', ',', '\''): it ends the word, as in the
 			// general case below.
 			end()
+			if c == '!' || c == '?' || c == '\n' {
+				brk = true
+			}
 			i++
 			continue
 		}
@@ -150,8 +168,7 @@ func (s *Shingler) tokenize(text string) {
 			// A run of ASCII letters and digits, appended at once;
 			// the same as the general case below byte by byte.
 			if start < 0 {
-				start = len(s.words)
-				letters = 0
+				begin()
 			}
 			k := i
 			for ; k < len(b) && asciiClass[b[k]] == asciiWord; k++ {
@@ -170,8 +187,7 @@ func (s *Shingler) tokenize(text string) {
 		switch {
 		case isWordRune(r) || (start >= 0 && r >= utf8.RuneSelf && unicode.IsMark(r)):
 			if start < 0 {
-				start = len(s.words)
-				letters = 0
+				begin()
 			}
 			s.words = append(s.words, b[i:i+size]...)
 			if isLetter(r) {
@@ -192,11 +208,15 @@ func (s *Shingler) tokenize(text string) {
 			case r == '.' && letters == 1 && isLetter(next) && !isWordRune(func() rune { r, _ := runeAt(b, i+size+nsize); return r }()):
 				// An acronym written with dots: "u.s." joins to "us".
 				letters = 0
+				dotted = true
 			default:
 				end()
+				// The dot closing "u.s." does not end a sentence.
+				brk = brk || (r == '.' && !dotted)
 			}
 		default:
 			end()
+			brk = brk || r == '.' || r == '\u3002' || r == '\uff61'
 		}
 		i += size
 	}
@@ -381,4 +401,48 @@ func mix64(x uint64) uint64 {
 	x *= 0x94d049bb133111eb
 	x ^= x >> 31
 	return x
+}
+
+// SentenceShingle is one shingle of a sentence, as AppendSentenceShingles
+// returns it.
+type SentenceShingle struct {
+	// Hash is the shingle's hash, as AppendHashes makes it.
+	Hash uint64
+	// Sentence is the index of the sentence, counting from 0.
+	Sentence int
+}
+
+// AppendSentenceShingles appends to dst the shingles that lie wholly
+// inside one sentence of text, each with its sentence, in sentence order
+// and without repeats within a sentence. A sentence ends at '.', '!' or '?'
+// outside a number or a dotted acronym, and at a line break. Sentences
+// with fewer terms than Config.Size give no shingle: they are too short to
+// be evidence. Hashes are comparable with those of AppendHashes; use them
+// to find which sentences of two texts share wording.
+func (s *Shingler) AppendSentenceShingles(dst []SentenceShingle, text string) []SentenceShingle {
+	s.tokenize(text)
+	s.terms = s.terms[:0]
+	s.sents = s.sents[:0]
+	for _, sp := range s.spans {
+		if t := s.lookup(s.words[sp.start:sp.end]); !t.stop {
+			s.terms = append(s.terms, t.hash)
+			s.sents = append(s.sents, sp.sentence)
+		}
+	}
+	n := s.cfg.Size
+	for i := 0; i < len(s.terms); {
+		j := i
+		for j < len(s.terms) && s.sents[j] == s.sents[i] {
+			j++
+		}
+		base := len(dst)
+		for k := i; k+n <= j; k++ {
+			dst = append(dst, SentenceShingle{combine(s.cfg.Seed, s.terms[k:k+n]), s.sents[i]})
+		}
+		part := dst[base:]
+		slices.SortFunc(part, func(a, b SentenceShingle) int { return cmp.Compare(a.Hash, b.Hash) })
+		dst = dst[:base+len(slices.CompactFunc(part, func(a, b SentenceShingle) bool { return a.Hash == b.Hash }))]
+		i = j
+	}
+	return dst
 }
