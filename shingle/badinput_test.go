@@ -115,13 +115,15 @@ func TestBadInputScriptsShingles(t *testing.T) {
 
 // TestNormalizeIdempotentRegressions holds inputs for which Normalize was
 // not idempotent: case folding left text that NFKC changes (ß and Greek
-// iota subscript followed by combining marks), and x/text's folding of
-// Cherokee flipped between small and capital letters.
+// iota subscript followed by combining marks), x/text's folding of
+// Cherokee flipped between small and capital letters, and invisible
+// characters removed after NFKC left a letter and its mark uncomposed.
 func TestNormalizeIdempotentRegressions(t *testing.T) {
 	for _, s := range []string{
 		"\u00df\u0301", "\u1e9e\u0301", "\u03a5\u0308\u0301", "\u0399\u0308\u0301", "\u03d2\u0308\u0301",
 		"\u1c82\u0308\u0301", "\u1f82\u0301", "\u1fb2\u0301", "\U0001d6b0\u0308\u0301",
 		"\u13a0", "\uab70", "\u13f0", "\u13f8", "\u13fd", "\uabbf",
+		"e\u00ad\u0301", "e\u200b\u0301", "a\ufeff\u0308", // invisible characters between letter and mark
 	} {
 		once := Normalize(s)
 		assert.Equal(t, once, Normalize(once), "%+q -> %+q", s, once)
@@ -129,6 +131,7 @@ func TestNormalizeIdempotentRegressions(t *testing.T) {
 	assert.Equal(t, Normalize("\u13a0"), Normalize("\uab70"), "Cherokee capital and small fold alike")
 	assert.Equal(t, "\u13a0", Normalize("\uab70"))
 	assert.Equal(t, "s\u015b", Normalize("\u00df\u0301"))
+	assert.Equal(t, "\u00e9", Normalize("e\u00ad\u0301"))
 }
 
 func TestBadInputConfigShingles(t *testing.T) {

@@ -54,10 +54,12 @@ func canonicalRune(r rune) rune {
 func newNormalizer() transform.Transformer {
 	return transform.Chain(
 		runes.ReplaceIllFormed(),
+		// Before NFKC, which must see the marks they separated from
+		// their letters (e+SHY+◌́ is é).
+		runes.Remove(runes.Predicate(isInvisible)),
 		norm.NFKC,
 		cases.Fold(),
 		norm.NFKC, // folding can break normalization (ß+◌́ → ss+◌́): redo it
-		runes.Remove(runes.Predicate(isInvisible)),
 		runes.Map(canonicalRune),
 	)
 }
