@@ -38,6 +38,10 @@ type Clustering struct {
 	// (singletons included), ordered by their first member's position in
 	// the input.
 	Clusters []Cluster `json:"clusters"`
+	// Related lists pairs of articles in different clusters that share
+	// part of their text (see Relation), ordered by their positions in
+	// the input; never nil.
+	Related []Relation `json:"related"`
 }
 
 // edge is a verified pair by input position, i < j.

@@ -119,7 +119,14 @@ func (d *Deduper) Cluster(articles []Article) (*Clustering, error) {
 		ids[i] = a.ID
 	}
 	sigs := make([]Signature, len(articles))
-	parallel(len(articles), func(i int) { sigs[i] = d.h.Sign(articles[i].Text) })
+	samples := make([][]uint32, len(articles))
+	parallel(len(articles), func(i int) {
+		s := d.h.get()
+		s.set = s.sh.AppendHashes(s.set[:0], articles[i].Text)
+		sigs[i] = d.h.sign(s, s.set)
+		samples[i] = sampleShingles(nil, s.set, d.h.s2)
+		d.h.put(s)
+	})
 
 	ix, err := NewIndex(d.h.cfg)
 	if err != nil {
@@ -149,7 +156,14 @@ func (d *Deduper) Cluster(articles []Article) (*Clustering, error) {
 	for _, f := range found {
 		edges = append(edges, f...)
 	}
-	return &Clustering{Clusters: components(ids, edges)}, nil
+	clusters := components(ids, edges)
+	cluster := make([]int, len(articles))
+	for c, cl := range clusters {
+		for _, m := range cl.Members {
+			cluster[pos[m]] = c
+		}
+	}
+	return &Clustering{Clusters: clusters, Related: d.related(articles, samples, cluster)}, nil
 }
 
 // parallel calls fn(i) for i in [0, n) on every core.

@@ -98,6 +98,11 @@ type docFigures struct {
 	// MixedClusters counts predicted clusters holding documents of two
 	// or more gold clusters.
 	MixedClusters int `json:"mixed_clusters"`
+	// Related counts the partial relations reported between clusters;
+	// RelatedSameGold those whose two documents share a gold cluster
+	// (copies the clustering missed, seen as partial).
+	Related         int `json:"related"`
+	RelatedSameGold int `json:"related_same_gold"`
 }
 
 func evalDocs(cfg dedup.Config, docs []Document, gold []string) (docFigures, error) {
@@ -141,8 +146,15 @@ func evalDocs(cfg dedup.Config, docs []Document, gold []string) (docFigures, err
 	if err != nil {
 		return docFigures{}, err
 	}
+	sameGold := 0
+	for _, r := range res.Related {
+		if g := gold[pos[r.A]]; g != NoCluster && g == gold[pos[r.B]] {
+			sameGold++
+		}
+	}
 	c := d.Config()
 	return docFigures{
+		Related: len(res.Related), RelatedSameGold: sameGold,
 		Mode: "docs", Docs: len(docs), Threshold: c.Threshold, ShingleSize: c.Shingle.Size,
 		Clusters: len(res.Clusters), ARI: ari,
 		PairPrecision: pc.Precision(), PairRecall: pc.Recall(), PairF1: pc.F1(),
@@ -208,6 +220,7 @@ func runDocs(o options, path string, w io.Writer) error {
 	fmt.Fprintf(tw, "adjusted Rand index\t%.4f\n", f.ARI)
 	fmt.Fprintf(tw, "B-cubed F1\t%.4f\n", f.BCubedF1)
 	fmt.Fprintf(tw, "clusters mixing stories\t%d\n", f.MixedClusters)
+	fmt.Fprintf(tw, "partial relations\t%d (%d within one gold cluster)\n", f.Related, f.RelatedSameGold)
 	tw.Flush()
 	return printJSON(w, f)
 }

@@ -24,6 +24,11 @@ func TestKandaharJSON(t *testing.T) {
 				Similarity float64
 			} `json:"pairs"`
 		} `json:"clusters"`
+		Related []struct {
+			A, B  string
+			Kind  string
+			Score float64
+		} `json:"related"`
 		Config map[string]any `json:"config"`
 	}
 	require.NoError(t, json.Unmarshal(out.Bytes(), &res))
@@ -38,6 +43,13 @@ func TestKandaharJSON(t *testing.T) {
 		}
 	}
 	require.Len(t, where, 5)
+	var related []string
+	for _, r := range res.Related {
+		assert.Equal(t, "partial", r.Kind)
+		related = append(related, r.A[:3]+"~"+r.B[:3])
+	}
+	assert.ElementsMatch(t, []string{"000~003", "001~003"}, related, "003 reuses part of the AP story, nothing else is related")
+	assert.NotEqual(t, where["000"], where["003"], "003 is related, not a copy")
 	assert.Equal(t, where["000"], where["001"], "000 and 001 are one story")
 	for _, lone := range []string{"002", "004"} {
 		for id, c := range where {
