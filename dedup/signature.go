@@ -120,7 +120,7 @@ func NewHasher(cfg Config) (*Hasher, error) {
 func weylH2([]byte) uint64 { return weylStep }
 
 // minGroup is the number of MinHash values per go-minhash sketch.
-const minGroup = 16
+const minGroup = 8
 
 // interleave returns where value p of group g (of groups) goes in a
 // signature of k values: position p*groups+g while every group still has
