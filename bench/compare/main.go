@@ -98,7 +98,7 @@ func main() {
 
 func run(n, m, queries, rounds int, wordnet string) error {
 	fmt.Printf("GOMAXPROCS=%d NumCPU=%d %s/%s %s\n", runtime.GOMAXPROCS(0), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version())
-	fmt.Println("note: figures are wall-clock timings; on a shared machine they are noisy")
+	fmt.Println("note: (a)/(b) are process CPU time (best of several rounds), LSH figures wall time; on a shared machine all are noisy")
 	t0 := time.Now()
 	src, err := corpus.Load(wordnet)
 	if err != nil {
