@@ -11,6 +11,11 @@
 //	go test ./bench/ -run '^$' -bench 'Stem|EndToEnd' -count 6 | tee new.txt; benchstat old.txt new.txt
 //	NEARDUP_BENCH_1M=1 go test ./bench/ -run '^$' -bench 'Index' -benchtime 1x
 //
+// Per-article benchmarks report MB/s of text and cpu-ns/op, the process
+// CPU time per operation, which a machine shared with other work disturbs
+// less than wall time. BenchmarkSign and BenchmarkEndToEnd also run the
+// one-permutation mode (Config.Method "oph").
+//
 // The index benchmarks run at 10k and 100k documents; 1M only with
 // NEARDUP_BENCH_1M=1 (and not with -short).
 //
