@@ -40,7 +40,9 @@ import (
 //	  checksum     uint32    CRC-32C of every byte before it
 //
 // Band postings are not stored: they are recomputed from the values on
-// load, so the file does not depend on the in-memory layout.
+// load, so the file does not depend on the in-memory layout. A change of
+// how signatures are computed changes the fingerprint, which ReadIndex
+// checks; a change of this layout must bump fileVersion.
 
 // Errors of index files. They are wrapped with context (the offset and
 // what was expected there); test for them with errors.Is.
@@ -207,7 +209,8 @@ func (w *fileWriter) writeRecord(r Record) {
 // midway leaves the previous file at path as it was, and Save removes its
 // temporary file on failure (a crash may leave one behind, named
 // ".<name>.tmp*"). A new file gets mode 0644; a replaced file keeps its
-// mode. See WriteTo for concurrent use.
+// mode. If path is a symbolic link, the link itself is replaced. See
+// WriteTo for concurrent use.
 func (ix *Index) Save(path string) (err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
