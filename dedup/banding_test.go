@@ -158,8 +158,8 @@ func testMissesFarAboveThreshold(t *testing.T, method string) {
 				q++
 			}
 		}
-		t.Logf("s=%.1f, %d bands x %d rows: %d of %d pairs not candidates (S-curve expects %.2g); %d not returned by Query at threshold %v (binomial expects %.2g)",
-			s, bd.Bands, bd.Rows, m, pairs, pairs*(1-p), q, cfg.Threshold, pairs*(1-p+pBelow))
+		t.Logf("%s s=%.1f, %d bands x %d rows: %d of %d pairs not candidates (S-curve expects %.2g); %d not returned by Query at threshold %v (binomial expects %.2g)",
+			methodName(method), s, bd.Bands, bd.Rows, m, pairs, pairs*(1-p), q, cfg.Threshold, pairs*(1-p+pBelow))
 		missed += m
 		belowThreshold += q
 		expMissed += pairs * (1 - p)

@@ -196,8 +196,8 @@ func testEstimatorTails(t *testing.T, method string) {
 				worst = est
 			}
 		}
-		t.Logf("J=%.1f: %d of %d estimates outside J±5σ = [%.3f, %.3f] (binomial expects %.2g); worst estimate %.3f",
-			j, out, pairs, lo, hi, pairs*pOut, worst)
+		t.Logf("%s J=%.1f: %d of %d estimates outside J±5σ = [%.3f, %.3f] (binomial expects %.2g); worst estimate %.3f",
+			methodName(method), j, out, pairs, lo, hi, pairs*pOut, worst)
 		observed += out
 		expected += pairs * pOut
 	}
