@@ -237,13 +237,16 @@ func TestSuiteCatchesBugs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the suite once per bug in child processes")
 	}
-	for _, b := range bugs {
-		t.Run(string(b), func(t *testing.T) {
+	for _, bug := range bugs {
+		t.Run(string(bug), func(t *testing.T) {
 			t.Parallel()
-			cmd := exec.Command(os.Args[0], "-test.run=^TestMutantHelper$", "-test.count=1", "-test.v")
-			cmd.Env = append(os.Environ(), mutantEnv+"="+string(b))
+			// The first config is enough to catch each bug, in half the time.
+			b := storetest.Configs[0].Banding()
+			run := fmt.Sprintf("-test.run=^TestMutantHelper$/^bands=%d,rows=%d$", b.Bands, b.Rows)
+			cmd := exec.Command(os.Args[0], run, "-test.count=1", "-test.v")
+			cmd.Env = append(os.Environ(), mutantEnv+"="+string(bug))
 			out, err := cmd.CombinedOutput()
-			require.Error(t, err, "the suite passed a store with bug %q:\n%s", b, out)
+			require.Error(t, err, "the suite passed a store with bug %q:\n%s", bug, out)
 			assert.Contains(t, string(out), "--- FAIL", "the child did not fail a test:\n%s", out)
 		})
 	}
