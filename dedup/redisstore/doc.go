@@ -35,7 +35,9 @@
 // whatever the IDs (Redis keeps small sets of integers as compact
 // intsets). A document costs one posting per band: with the default
 // Config, 64 posting-set members and, for a document whose band keys are
-// its own, 64 small keys.
+// its own, 64 small keys: about 6 KB of Redis memory per article (Redis
+// 7.0, 2000 articles with URL-like IDs), so a day of 100,000 articles
+// takes about 600 MB.
 //
 // The Config is written when the index is created. Open compares it with
 // its own cfg (after defaults) and refuses an index made under another
