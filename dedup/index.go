@@ -97,11 +97,12 @@ func (ix *Index) Add(id string, sig Signature) error {
 	if id == "" {
 		return ErrEmptyID
 	}
+	if sig.Empty() {
+		// Checked first: the zero Signature is empty, whatever its config.
+		return fmt.Errorf("%w: %q", ErrEmpty, id)
+	}
 	if err := ix.check(sig); err != nil {
 		return err
-	}
-	if sig.Empty() {
-		return fmt.Errorf("%w: %q", ErrEmpty, id)
 	}
 	vals := compact(make([]uint32, 0, len(sig.values)), sig.values)
 	keys := bandKeys(nil, vals, ix.cfg.Bands, ix.cfg.Rows)

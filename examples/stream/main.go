@@ -11,17 +11,23 @@
 // repeated id likewise. With -json each answer is printed as one JSON
 // object a line. With -index FILE the index is loaded from FILE if it
 // exists and saved to it (atomically) at the end, so a later run finds
-// copies of articles read in an earlier one.
+// copies of articles read in an earlier one. With -redis URL the index
+// lives in Redis (package dedup/redisstore), so several instances started
+// side by side share it: a copy read by one is matched against an article
+// another read a moment before.
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 
 	"github.com/neardup/neardup/dedup"
+	"github.com/neardup/neardup/dedup/redisstore"
 	"github.com/neardup/neardup/examples/internal/articles"
 )
 
@@ -41,11 +47,31 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs.IntVar(&cfg.NumHashes, "hashes", 0, "MinHash values per signature (0: library default)")
 	fs.StringVar(&cfg.Shingle.Language, "lang", "", "stemming language (default english)")
 	indexPath := fs.String("index", "", "keep the index in this file between runs (loaded if present, saved at the end)")
+	redisURL := fs.String("redis", "", "share one index in Redis at this URL (redis://host:port/db) with other instances")
+	namespace := fs.String("namespace", "stream", "with -redis: the index's namespace")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	d, err := articles.OpenDeduper(cfg, *indexPath)
-	if err != nil {
+	if *indexPath != "" && *redisURL != "" {
+		return errors.New("-index and -redis exclude each other")
+	}
+	var d *dedup.Deduper
+	var err error
+	if *redisURL != "" {
+		store, err := redisstore.OpenURL(context.Background(), *redisURL, *namespace, cfg, nil)
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		ix, err := dedup.NewIndexWithStore(cfg, store)
+		if err != nil {
+			return err
+		}
+		d, err = dedup.NewWithIndex(cfg, ix)
+		if err != nil {
+			return err
+		}
+	} else if d, err = articles.OpenDeduper(cfg, *indexPath); err != nil {
 		return err
 	}
 	enc := json.NewEncoder(stdout)
