@@ -99,6 +99,12 @@ func run(args []string, stdin io.Reader, stdout io.Writer) error {
 			fmt.Fprintf(stdout, "  pair %s ~ %s  similarity %.3f\n", p.A, p.B, p.Similarity)
 		}
 	}
+	if len(res.Related) > 0 {
+		fmt.Fprintln(stdout, "\nrelated (partial reuse, not copies):")
+		for _, r := range res.Related {
+			fmt.Fprintf(stdout, "  %s ~ %s  score %.3f\n", r.A, r.B, r.Score)
+		}
+	}
 	return nil
 }
 
