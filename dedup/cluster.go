@@ -15,9 +15,14 @@ type Article struct {
 
 // Pair is a verified link between two articles.
 type Pair struct {
-	A          string  `json:"a"`
-	B          string  `json:"b"`
+	A string `json:"a"`
+	B string `json:"b"`
+	// Similarity is the pair's Jaccard similarity: exact when the
+	// estimate was near the threshold, else the MinHash estimate.
 	Similarity float64 `json:"similarity"`
+	// Containment is the share of the shorter article's shingles found
+	// in the other (the overlap coefficient), measured like Similarity.
+	Containment float64 `json:"containment"`
 }
 
 // Cluster is a group of articles that are copies of one story.
@@ -46,34 +51,68 @@ type Clustering struct {
 
 // edge is a verified pair by input position, i < j.
 type edge struct {
-	i, j int
-	sim  float64
+	i, j      int
+	sim, cont float64
 }
 
-// components groups n items into connected components over edges and
-// returns the clusters in a deterministic order.
-func components(ids []string, edges []edge) []Cluster {
+// components groups the items into clusters over edges and returns them
+// in a deterministic order. Edges with similarity at or above threshold
+// join clusters freely (connected components). Weaker edges (trimmed
+// copies, joined on containment) only attach a singleton, the shorter
+// article of the pair (size gives the shingle counts), to the cluster of
+// the longer one, best edge first: a short item that sits inside two
+// different stories must not chain them into one cluster.
+func components(ids []string, edges []edge, size []int, threshold float64) []Cluster {
 	n := len(ids)
 	parent := make([]int, n)
 	for i := range parent {
 		parent[i] = i
 	}
-	var find func(int) int
-	find = func(x int) int {
+	find := func(x int) int {
 		for parent[x] != x {
 			parent[x] = parent[parent[x]]
 			x = parent[x]
 		}
 		return x
 	}
-	for _, e := range edges {
-		a, b := find(e.i), find(e.j)
+	union := func(a, b int) {
+		a, b = find(a), find(b)
 		if a != b {
 			// The root is the smallest position, so a cluster is
 			// named by its first member.
 			parent[max(a, b)] = min(a, b)
 		}
 	}
+	var weak []edge
+	for _, e := range edges {
+		if e.sim >= threshold {
+			union(e.i, e.j)
+		} else {
+			weak = append(weak, e)
+		}
+	}
+	slices.SortFunc(weak, func(x, y edge) int {
+		return cmp.Or(cmp.Compare(y.sim, x.sim), cmp.Compare(x.i, y.i), cmp.Compare(x.j, y.j))
+	})
+	attached := make([]bool, n) // joined as the shorter side of a weak edge
+	kept := edges[:0]
+	for _, e := range edges {
+		if e.sim >= threshold {
+			kept = append(kept, e)
+		}
+	}
+	for _, e := range weak {
+		short, long := e.i, e.j
+		if size[long] < size[short] || (size[long] == size[short] && long < short) {
+			short, long = long, short
+		}
+		if !attached[short] && find(short) != find(long) {
+			attached[short] = true
+			union(short, long)
+			kept = append(kept, e)
+		}
+	}
+	edges = kept
 	slices.SortFunc(edges, func(x, y edge) int {
 		return cmp.Or(cmp.Compare(x.i, y.i), cmp.Compare(x.j, y.j))
 	})
@@ -101,7 +140,7 @@ func components(ids []string, edges []edge) []Cluster {
 	}
 	for _, e := range edges {
 		c := index[find(e.i)]
-		clusters[c].Pairs = append(clusters[c].Pairs, Pair{A: ids[e.i], B: ids[e.j], Similarity: e.sim})
+		clusters[c].Pairs = append(clusters[c].Pairs, Pair{A: ids[e.i], B: ids[e.j], Similarity: e.sim, Containment: e.cont})
 		score[c][pos[e.i]] += e.sim
 		score[c][pos[e.j]] += e.sim
 	}

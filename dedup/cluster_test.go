@@ -169,7 +169,8 @@ func checkClustering(t *testing.T, arts []dedup.Article, c *dedup.Clustering, th
 		assert.NotNil(t, cl.Pairs, "cluster %d: Pairs is [] not null", ci)
 
 		// Pairs join members, in input order of first then second
-		// article, at or above the threshold.
+		// article, at or above the threshold, or (trimmed copies) at
+		// or above half of it with containment at least 0.5.
 		score := make([]float64, len(cl.Members))
 		parent := map[string]string{}
 		var find func(string) string
@@ -183,7 +184,8 @@ func checkClustering(t *testing.T, arts []dedup.Article, c *dedup.Clustering, th
 			ia, ib := slices.Index(cl.Members, p.A), slices.Index(cl.Members, p.B)
 			assert.True(t, ia >= 0 && ib >= 0, "pair %+v outside cluster %v", p, cl.Members)
 			assert.Less(t, pos[p.A], pos[p.B], "pair %+v: A comes first", p)
-			assert.GreaterOrEqual(t, p.Similarity, threshold, "pair %+v", p)
+			assert.True(t, p.Similarity >= threshold || (p.Similarity >= threshold/2 && p.Containment >= 0.5), "pair %+v", p)
+			assert.LessOrEqual(t, p.Containment, 1.0, "pair %+v", p)
 			assert.LessOrEqual(t, p.Similarity, 1.0, "pair %+v", p)
 			if pi > 0 {
 				q := cl.Pairs[pi-1]
@@ -370,7 +372,7 @@ func TestClusterEmptyTextsAreSingletons(t *testing.T) {
 			assert.Empty(t, cl.Pairs)
 		}
 	}
-	assert.Equal(t, []dedup.Pair{{A: "t1", B: "t2", Similarity: 1}}, got.Clusters[1].Pairs)
+	assert.Equal(t, []dedup.Pair{{A: "t1", B: "t2", Similarity: 1, Containment: 1}}, got.Clusters[1].Pairs)
 }
 
 func TestClusterIgnoresStreamIndex(t *testing.T) {

@@ -2,6 +2,7 @@ package dedup
 
 import (
 	"fmt"
+	"math"
 	"runtime"
 	"sync"
 )
@@ -16,6 +17,8 @@ type Deduper struct {
 	h  *Hasher
 	ix *Index
 	mu sync.Mutex // serializes Add's query and insert
+	// sure: see newDeduper.
+	sure float64
 }
 
 // New returns a Deduper with an empty in-memory index, or an error
@@ -29,7 +32,32 @@ func New(cfg Config) (*Deduper, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Deduper{h: h, ix: ix}, nil
+	return newDeduper(h, ix), nil
+}
+
+// Trimmed and padded copies. A copy trimmed from the bottom, or padded
+// with a new lead, keeps most of the shorter text inside the longer one
+// while their Jaccard similarity falls with the length difference. A pair
+// is therefore a copy when its Jaccard similarity reaches the threshold,
+// or when it reaches trimmedFloor times the threshold and the shorter
+// text's shingles are at least trimmedContainment inside the other.
+const (
+	trimmedFloor       = 0.5
+	trimmedContainment = 0.5
+)
+
+// isCopy applies the copy rule to a pair's similarity and containment.
+func (d *Deduper) isCopy(sim, cont float64) bool {
+	t := d.h.cfg.Threshold
+	return sim >= t || (sim >= t*trimmedFloor && cont >= trimmedContainment)
+}
+
+// newDeduper returns a Deduper; sure is the estimate above which a batch
+// pair is a copy without an exact check: the threshold plus three
+// standard deviations of the estimate there.
+func newDeduper(h *Hasher, ix *Index) *Deduper {
+	t := h.cfg.Threshold
+	return &Deduper{h: h, ix: ix, sure: t + 3*math.Sqrt(t*(1-t)/float64(h.cfg.NumHashes))}
 }
 
 // NewWithIndex returns a Deduper that signs with cfg and indexes into ix,
@@ -45,7 +73,7 @@ func NewWithIndex(cfg Config, ix *Index) (*Deduper, error) {
 	if ix.fp != h.fp || ix.cfg != h.cfg {
 		return nil, fmt.Errorf("%w: index config differs from deduper config", ErrConfigMismatch)
 	}
-	return &Deduper{h: h, ix: ix}, nil
+	return newDeduper(h, ix), nil
 }
 
 // Config returns the configuration, with defaults filled in.
@@ -86,9 +114,18 @@ func (d *Deduper) Add(id, text string) (Result, error) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	matches, err := d.ix.Query(sig)
+	found, err := d.ix.AppendQuery(nil, sig, d.h.cfg.Threshold*trimmedFloor)
 	if err != nil {
 		return Result{}, err
+	}
+	matches := found[:0]
+	for _, m := range found {
+		// On containment alone, only a shorter article copies a
+		// longer one: a long article that quotes a short one adds
+		// to it.
+		if m.Similarity >= d.h.cfg.Threshold || (sig.Shingles() <= m.Shingles && d.isCopy(m.Similarity, m.Containment)) {
+			matches = append(matches, m)
+		}
 	}
 	if err := d.ix.Add(id, sig); err != nil {
 		return Result{}, err
@@ -145,25 +182,68 @@ func (d *Deduper) Cluster(articles []Article) (*Clustering, error) {
 		if sigs[i].Empty() {
 			return
 		}
-		matches, _ := ix.Query(sigs[i]) // same config: cannot fail
+		// Same config: the query cannot fail.
+		matches, _ := ix.AppendQuery(nil, sigs[i], d.h.cfg.Threshold*trimmedFloor)
 		for _, m := range matches {
-			if j := pos[m.ID]; j > i {
-				found[i] = append(found[i], edge{i, j, m.Similarity})
+			j := pos[m.ID]
+			if j <= i {
+				continue
+			}
+			sim, cont := m.Similarity, m.Containment
+			if sim < d.sure {
+				// Near the threshold the estimate decides
+				// too little: the texts are at hand, so
+				// measure exactly.
+				exact := d.h.Compare(articles[i].Text, articles[j].Text)
+				sim, cont = exact.Similarity, exact.Containment
+			}
+			if d.isCopy(sim, cont) {
+				found[i] = append(found[i], edge{i, j, sim, cont})
 			}
 		}
 	})
 	var edges []edge
+	linked := make(map[pair]bool)
 	for _, f := range found {
 		edges = append(edges, f...)
+		for _, e := range f {
+			linked[pair{int32(e.i), int32(e.j)}] = true
+		}
 	}
-	clusters := components(ids, edges)
+	// Articles sharing sampled shingles: LSH finds pairs near the
+	// threshold only with the S-curve's probability, and trimmed copies
+	// (whose Jaccard is low) often not at all; these pairs are checked
+	// with the same rule, the estimate first, exactly if it comes close.
+	candidates := samplePairs(samples)
+	var mu sync.Mutex
+	parallel(len(candidates), func(k int) {
+		p := candidates[k]
+		if linked[p] || sigs[p.i].Empty() || sigs[p.j].Empty() {
+			return
+		}
+		est, _ := sigs[p.i].Similarity(sigs[p.j]) // same config: cannot fail
+		if est < d.h.cfg.Threshold*trimmedFloor {
+			return
+		}
+		exact := d.h.Compare(articles[p.i].Text, articles[p.j].Text)
+		if d.isCopy(exact.Similarity, exact.Containment) {
+			mu.Lock()
+			edges = append(edges, edge{int(p.i), int(p.j), exact.Similarity, exact.Containment})
+			mu.Unlock()
+		}
+	})
+	size := make([]int, len(sigs))
+	for i, sg := range sigs {
+		size[i] = sg.Shingles()
+	}
+	clusters := components(ids, edges, size, d.h.cfg.Threshold)
 	cluster := make([]int, len(articles))
 	for c, cl := range clusters {
 		for _, m := range cl.Members {
 			cluster[pos[m]] = c
 		}
 	}
-	return &Clustering{Clusters: clusters, Related: d.related(articles, samples, cluster)}, nil
+	return &Clustering{Clusters: clusters, Related: d.related(articles, candidates, cluster)}, nil
 }
 
 // parallel calls fn(i) for i in [0, n) on every core.

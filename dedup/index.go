@@ -18,6 +18,8 @@ type Match struct {
 	// the share of the shorter document's shingles found in the other. It
 	// is high for trimmed or padded copies whose Jaccard is low.
 	Containment float64 `json:"containment"`
+	// Shingles is the indexed document's number of distinct shingles.
+	Shingles int `json:"shingles"`
 }
 
 // Index is an LSH banding index of signatures. Documents are searchable as
@@ -193,7 +195,7 @@ func verify(q []uint32, qShingles int, r Record, threshold float64) (Match, bool
 	if j < threshold {
 		return Match{}, false
 	}
-	return Match{ID: r.ID, Similarity: j, Containment: containment(j, qShingles, r.Shingles)}, true
+	return Match{ID: r.ID, Similarity: j, Containment: containment(j, qShingles, r.Shingles), Shingles: r.Shingles}, true
 }
 
 // containment estimates |A∩B| / min(|A|,|B|) from the Jaccard similarity j

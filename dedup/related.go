@@ -110,14 +110,18 @@ func sentenceEvidence(a, b []shingle.SentenceShingle, boilerplate map[uint64]boo
 // related finds the partial relations between articles of different
 // clusters. samples[i] is article i's relation sample; cluster[i] its
 // cluster number.
-func (d *Deduper) related(articles []Article, samples [][]uint32, cluster []int) []Relation {
+// pair is two articles by input position, i < j.
+type pair struct{ i, j int32 }
+
+// samplePairs returns the pairs of articles that share a sampled shingle
+// (one with at most maxPostings articles), sorted.
+func samplePairs(samples [][]uint32) []pair {
 	postings := make(map[uint32][]int32)
 	for i, s := range samples {
 		for _, v := range s {
 			postings[v] = append(postings[v], int32(i))
 		}
 	}
-	type pair struct{ i, j int32 }
 	candidates := make(map[pair]bool)
 	for _, docs := range postings {
 		if len(docs) < 2 || len(docs) > maxPostings {
@@ -125,20 +129,32 @@ func (d *Deduper) related(articles []Article, samples [][]uint32, cluster []int)
 		}
 		for x, i := range docs {
 			for _, j := range docs[x+1:] {
-				if i != j && cluster[i] != cluster[j] {
+				if i != j {
 					candidates[pair{min(i, j), max(i, j)}] = true
 				}
 			}
 		}
-	}
-	if len(candidates) == 0 {
-		return []Relation{}
 	}
 	pairs := make([]pair, 0, len(candidates))
 	for p := range candidates {
 		pairs = append(pairs, p)
 	}
 	slices.SortFunc(pairs, func(x, y pair) int { return cmp.Or(cmp.Compare(x.i, y.i), cmp.Compare(x.j, y.j)) })
+	return pairs
+}
+
+// related finds the partial relations among the candidate pairs whose
+// articles ended in different clusters; cluster[i] is article i's cluster.
+func (d *Deduper) related(articles []Article, candidates []pair, cluster []int) []Relation {
+	var pairs []pair
+	for _, p := range candidates {
+		if cluster[p.i] != cluster[p.j] {
+			pairs = append(pairs, p)
+		}
+	}
+	if len(pairs) == 0 {
+		return []Relation{}
+	}
 
 	// Sentence shingles, made once per article that needs them.
 	sents := make(map[int32][]shingle.SentenceShingle)

@@ -86,3 +86,52 @@ func TestRelatedIgnoresBoilerplate(t *testing.T) {
 	assert.Empty(t, res.Related)
 	assert.NotNil(t, res.Related, "Related is never nil, so JSON shows []")
 }
+
+// TestTrimmedCopy: a copy cut to its first 7 of 40 sentences has Jaccard
+// 0.175, below the 0.2 threshold, but lies wholly inside the original: it
+// is a copy. An article that carries the same 7 sentences inside 33 of
+// its own (Jaccard below 0.1) is not a copy but a partial relation.
+func TestTrimmedCopy(t *testing.T) {
+	base := story("delta", 40)
+	trimmed := base[:7]
+	host := append(append([]string{}, story("epsilon", 33)...), base[:7]...)
+	arts := []dedup.Article{
+		{ID: "base", Text: strings.Join(base, " ")},
+		{ID: "trimmed", Text: strings.Join(trimmed, " ")},
+		{ID: "host", Text: strings.Join(host, " ")},
+	}
+	d, err := dedup.New(dedup.Config{})
+	require.NoError(t, err)
+	exact := d.Compare(arts[0].Text, arts[1].Text)
+	require.Less(t, exact.Similarity, d.Config().Threshold, "the trimmed copy is below the Jaccard threshold")
+	require.InDelta(t, 1.0, exact.Containment, 1e-9)
+
+	res, err := d.Cluster(arts)
+	require.NoError(t, err)
+	require.Len(t, res.Clusters, 2)
+	assert.Equal(t, []string{"base", "trimmed"}, res.Clusters[0].Members)
+	require.Len(t, res.Clusters[0].Pairs, 1)
+	assert.InDelta(t, exact.Similarity, res.Clusters[0].Pairs[0].Similarity, 1e-9, "near the threshold the pair is measured exactly")
+	assert.InDelta(t, 1.0, res.Clusters[0].Pairs[0].Containment, 1e-9)
+	assert.Equal(t, []string{"host"}, res.Clusters[1].Members)
+	var related []string
+	for _, r := range res.Related {
+		related = append(related, r.A+"~"+r.B)
+	}
+	assert.Contains(t, related, "base~host")
+
+	// Streaming sees the trimmed copy too, from the estimates, when LSH
+	// makes it a candidate: with the default banding a pair at 0.17 is a
+	// candidate with probability 0.85 only, so this part bands 128 x 1.
+	s, err := dedup.New(dedup.Config{Bands: 128, Rows: 1})
+	require.NoError(t, err)
+	_, err = s.Add("base", arts[0].Text)
+	require.NoError(t, err)
+	r, err := s.Add("trimmed", arts[1].Text)
+	require.NoError(t, err)
+	assert.False(t, r.New)
+	assert.Equal(t, "base", r.CopyOf)
+	r, err = s.Add("host", arts[2].Text)
+	require.NoError(t, err)
+	assert.True(t, r.New, "a partial reuse is no copy")
+}
