@@ -15,12 +15,28 @@
 //   - streaming: [Deduper.Add] answers, for each arriving article, whether it
 //     is new or a copy of an earlier one, and indexes it.
 //
-// # Thresholds
+// # What counts as a copy
 //
 // Reworded wire copies share far fewer word 3-grams than the
 // near-identical copies generic tools look for: the Jaccard similarity of
 // real reprinted pairs is typically 0.2–0.5. DefaultThreshold is chosen for
-// them; see the README's Quality section for the evidence.
+// them; see the README's Quality section for the evidence. A pair is a copy
+// when its Jaccard similarity reaches Config.Threshold, or reaches half of
+// it while the shorter text is at least half inside the other (a trimmed or
+// padded copy). In a batch, pairs near the threshold are measured exactly
+// from the texts, and a containment link attaches the shorter article to
+// one cluster only, so that a short item does not chain two stories.
+//
+// Articles of different clusters that share a few sentences (a paragraph
+// reused inside another story) are not copies; Cluster reports them in
+// Clustering.Related, from sentence-level evidence.
+//
+// # Persistence and sharing
+//
+// Index.Save writes an index file atomically and LoadIndex / LoadIndexFor
+// read it back, checking its version, checksum and Config. The band
+// storage is the Store interface: the in-memory store is the default, and
+// package dedup/redisstore keeps one index in Redis for many processes.
 //
 // # LSH banding
 //
