@@ -142,7 +142,8 @@ func (ix *Index) Query(sig Signature) ([]Match, error) {
 // AppendQuery appends to dst the indexed documents whose estimated
 // similarity to sig reaches threshold, most similar first (ties by ID).
 // Only LSH candidates are verified, so documents far below the index's own
-// threshold may be missed when threshold is lower than it.
+// threshold may be missed when threshold is lower than it. A threshold of
+// 0 or below, or NaN, returns every candidate.
 func (ix *Index) AppendQuery(dst []Match, sig Signature, threshold float64) ([]Match, error) {
 	if err := ix.check(sig); err != nil {
 		return dst, err
