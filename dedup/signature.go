@@ -3,6 +3,7 @@ package dedup
 import (
 	"encoding/binary"
 	"fmt"
+	"github.com/neardup/neardup/internal/hashmix"
 	"math"
 	"sync"
 
@@ -227,20 +228,11 @@ func (h *Hasher) sign(s *signer, set []uint64) Signature {
 	return Signature{values: values, shingles: len(set), config: h.fp}
 }
 
-// signMinWise lowers mins to the MinWise signature of set.
-
 // weylStep is 2^64 divided by the golden ratio, made odd.
 const weylStep = 0x9e3779b97f4a7c15
 
-// mix64 is the SplitMix64 finalizer, a bijective 64-bit mixer.
-func mix64(x uint64) uint64 {
-	x ^= x >> 30
-	x *= 0xbf58476d1ce4e5b9
-	x ^= x >> 27
-	x *= 0x94d049bb133111eb
-	x ^= x >> 31
-	return x
-}
+// mix64 is the SplitMix64 finalizer (hashmix.Mix64), inlined.
+func mix64(x uint64) uint64 { return hashmix.Mix64(x) }
 
 // Score is the exact similarity of two texts' shingle sets.
 type Score struct {

@@ -2,6 +2,7 @@ package shingle
 
 import (
 	"cmp"
+	"github.com/neardup/neardup/internal/hashmix"
 	"math/bits"
 	"slices"
 	"strings"
@@ -393,15 +394,8 @@ func combine(seed uint64, terms []uint64) uint64 {
 	return h
 }
 
-// mix64 is the SplitMix64 finalizer, a bijective 64-bit mixer.
-func mix64(x uint64) uint64 {
-	x ^= x >> 30
-	x *= 0xbf58476d1ce4e5b9
-	x ^= x >> 27
-	x *= 0x94d049bb133111eb
-	x ^= x >> 31
-	return x
-}
+// mix64 is the SplitMix64 finalizer (hashmix.Mix64), inlined.
+func mix64(x uint64) uint64 { return hashmix.Mix64(x) }
 
 // SentenceShingle is one shingle of a sentence, as AppendSentenceShingles
 // returns it.
