@@ -389,10 +389,11 @@ func readIndex(src io.Reader, want *Config) (*Index, error) {
 		return nil, fmt.Errorf("%w: saved config: %w", ErrCorrupt, err)
 	}
 
-	// Records.
+	// Records. They are stored first and indexed once all are read (see
+	// buildPostings), which is several times faster than Add per record.
+	ms := ix.store.(*memStore)
 	k := cfg.NumHashes
 	rec := Record{Values: make([]uint32, k)}
-	var keys []uint64
 	var id []byte
 	var count uint64
 	for ; ; count++ {
@@ -453,8 +454,7 @@ func readIndex(src io.Reader, want *Config) (*Index, error) {
 		}
 		rec.ID = string(id)
 		rec.Shingles = int(shingles)
-		keys = bandKeys(keys[:0], rec.Values, cfg.Bands, cfg.Rows)
-		if err := ix.store.Add(rec, keys); err != nil {
+		if err := ms.loadRecord(rec); err != nil {
 			return nil, fmt.Errorf("%w: at offset %d: record %d: %w", ErrCorrupt, start, count, err)
 		}
 	}
@@ -479,6 +479,7 @@ func readIndex(src io.Reader, want *Config) (*Index, error) {
 	} else if err != io.EOF {
 		return nil, fmt.Errorf("dedup: read index: after the checksum: %w", err)
 	}
+	ms.buildPostings()
 	return ix, nil
 }
 

@@ -1,0 +1,219 @@
+package dedup
+
+import "fmt"
+
+// bandKey returns the key of band b of a document whose band-b values are
+// vals: bandKeys(nil, values, bands, rows)[b] == bandKey(values[b*rows:(b+1)*rows], b).
+func bandKey(vals []uint32, b int) uint64 {
+	h := uint64(b+1) * 0x9e3779b97f4a7c15
+	for _, v := range vals {
+		h = mix64(h ^ uint64(v))
+	}
+	return h
+}
+
+// bandSlot is a slot of a bandTable: the high 32 bits of a band key and
+// the first document + 1 of the key's chain (0: the slot is empty).
+type bandSlot struct {
+	tag  uint32
+	head uint32
+}
+
+// bandTable is an open-addressing (linear probing) hash table from band
+// key to the head of the key's chain of documents. A slot keeps only the
+// high 32 bits of its key (the tag) and the head document: two keys with
+// the same tag are told apart by recomputing the head document's band key
+// from its values (memStore.find), so lookups stay exact. The home slot of
+// a key depends on its tag only, so the table can grow and delete
+// (backward shift, no tombstones) without the full keys.
+type bandTable struct {
+	slots []bandSlot
+	used  int
+}
+
+// Load factor limits: Add grows a table past 3/4 full; a bulk load sizes
+// it to be bulkLoad full.
+const bulkLoad = 0.7
+
+// home returns the home slot of tag (the table must have slots). Tags are
+// the high bits of mixed hashes, so uniform.
+func (t *bandTable) home(tag uint32) int {
+	return int(uint64(tag) * uint64(len(t.slots)) >> 32)
+}
+
+func (t *bandTable) needGrow() bool {
+	return 4*(t.used+1) > 3*len(t.slots)
+}
+
+func (t *bandTable) grow() { t.resize(max(2*len(t.slots), 8)) }
+
+// resize rehashes the table into n > used slots.
+func (t *bandTable) resize(n int) {
+	old := t.slots
+	t.slots = make([]bandSlot, n)
+	for _, sl := range old {
+		if sl.head == 0 {
+			continue
+		}
+		i := t.home(sl.tag)
+		for t.slots[i].head != 0 {
+			if i++; i == n {
+				i = 0
+			}
+		}
+		t.slots[i] = sl
+	}
+}
+
+// remove empties slot i, shifting back the slots after it that would
+// otherwise be unreachable.
+func (t *bandTable) remove(i int) {
+	n := len(t.slots)
+	j := i
+	for {
+		if j++; j == n {
+			j = 0
+		}
+		sl := t.slots[j]
+		if sl.head == 0 {
+			break
+		}
+		h := t.home(sl.tag)
+		// sl stays at j if its home lies cyclically in (i, j].
+		if i <= j {
+			if i < h && h <= j {
+				continue
+			}
+		} else if i < h || h <= j {
+			continue
+		}
+		t.slots[i] = sl
+		i = j
+	}
+	t.slots[i] = bandSlot{}
+	t.used--
+}
+
+// sentences keeps the sentence sketches of a store's documents in one
+// slab: a document's sketch is slab[off:off+n], with off and n packed in
+// ref[doc] (0: none). Sketches of removed or replaced documents are
+// garbage until the slab is compacted, which happens once garbage
+// outweighs live values. This saves a slice header and an allocation per
+// document.
+type sentences struct {
+	slab    []uint32
+	ref     []uint64 // per document: off<<sentLenBits | n
+	long    map[uint32][]uint32
+	garbage int
+}
+
+const (
+	sentLenBits = 25 // MaxSavedSentences = 1<<24 fits
+	sentLenMask = 1<<sentLenBits - 1
+	sentLong    = sentLenMask // ref length: the sketch is in long
+)
+
+func (s *sentences) get(doc uint32) []uint32 {
+	if int(doc) >= len(s.ref) {
+		return nil
+	}
+	r := s.ref[doc]
+	n := int(r & sentLenMask)
+	switch n {
+	case 0:
+		return nil
+	case sentLong:
+		return s.long[doc]
+	}
+	off := int(r >> sentLenBits)
+	return s.slab[off : off+n : off+n]
+}
+
+// set replaces doc's sketch with a copy of v.
+func (s *sentences) set(doc uint32, v []uint32) {
+	for int(doc) >= len(s.ref) {
+		s.ref = append(s.ref, 0)
+	}
+	if n := int(s.ref[doc] & sentLenMask); n == sentLong {
+		delete(s.long, doc)
+	} else {
+		s.garbage += n
+	}
+	s.ref[doc] = 0
+	switch {
+	case len(v) == 0:
+	case len(v) >= sentLong:
+		if s.long == nil {
+			s.long = make(map[uint32][]uint32)
+		}
+		s.long[doc] = append([]uint32(nil), v...)
+		s.ref[doc] = sentLong
+	default:
+		s.ref[doc] = uint64(len(s.slab))<<sentLenBits | uint64(len(v))
+		s.slab = append(s.slab, v...)
+	}
+	if s.garbage > 1024 && s.garbage > len(s.slab)/2 {
+		s.compact()
+	}
+}
+
+// compact drops the garbage from the slab.
+func (s *sentences) compact() {
+	slab := make([]uint32, 0, len(s.slab)-s.garbage)
+	for d, r := range s.ref {
+		n := int(r & sentLenMask)
+		if n == 0 || n == sentLong {
+			continue
+		}
+		off := int(r >> sentLenBits)
+		s.ref[d] = uint64(len(slab))<<sentLenBits | uint64(n)
+		slab = append(slab, s.slab[off:off+n]...)
+	}
+	s.slab, s.garbage = slab, 0
+}
+
+// Bulk loading. ReadIndex adds every record of a file with loadRecord and
+// then builds the band postings with buildPostings, band by band with
+// each table sized for the documents: one table is written at a time, it
+// never grows, and no band keys are kept.
+
+// loadRecord stores rec without postings, or returns an error wrapping
+// ErrDuplicateID. The store must be fresh from newMemStore, and
+// buildPostings must follow before any other use.
+func (s *memStore) loadRecord(rec Record) error {
+	if _, ok := s.byID[rec.ID]; ok {
+		return fmt.Errorf("%w: %q", ErrDuplicateID, rec.ID)
+	}
+	doc := uint32(len(s.ids))
+	s.ids = append(s.ids, rec.ID)
+	s.shingles = append(s.shingles, uint32(min(rec.Shingles, 1<<32-1)))
+	s.values = append(s.values, rec.Values...)
+	s.sent.set(doc, rec.Sentences)
+	s.byID[rec.ID] = doc
+	return nil
+}
+
+// buildPostings indexes every document stored by loadRecord.
+func (s *memStore) buildPostings() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := len(s.ids)
+	for b := range s.bands {
+		s.next[b] = make([]uint32, n)
+		t := &s.heads[b]
+		t.slots = make([]bandSlot, max(int(float64(n)/bulkLoad)+1, 8))
+		t.used = 0
+		for d := range n {
+			doc := uint32(d)
+			key := s.keyOf(doc, b)
+			i, found := s.find(b, key)
+			if found {
+				s.next[b][doc] = t.slots[i].head
+				t.slots[i].head = doc + 1
+				continue
+			}
+			t.slots[i] = bandSlot{tag: uint32(key >> 32), head: doc + 1}
+			t.used++
+		}
+	}
+}
