@@ -41,12 +41,7 @@ func run(args []string, stdin io.Reader, stdout io.Writer) error {
 	fs := flag.NewFlagSet("cluster", flag.ContinueOnError)
 	var cfg dedup.Config
 	asJSON := fs.Bool("json", false, "print one JSON object")
-	fs.Float64Var(&cfg.Threshold, "threshold", 0, "similarity threshold in (0,1] (0: library default)")
-	fs.IntVar(&cfg.Shingle.Size, "shingle", 0, "words per shingle (0: library default)")
-	fs.IntVar(&cfg.NumHashes, "hashes", 0, "MinHash values per signature (0: library default)")
-	fs.StringVar(&cfg.Shingle.Language, "lang", "", "stemming language (default english)")
-	fs.BoolVar(&cfg.Shingle.StopWords, "stopwords", false, "remove stop words")
-	fs.Uint64Var(&cfg.Seed, "seed", 0, "hash seed")
+	articles.ConfigFlags(fs, &cfg)
 	indexPath := fs.String("index", "", "keep an index in this file between runs: report copies of articles indexed by earlier runs, then add this batch")
 	if err := fs.Parse(args); err != nil {
 		return err

@@ -42,10 +42,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("stream", flag.ContinueOnError)
 	var cfg dedup.Config
 	asJSON := fs.Bool("json", false, "print one JSON object per article")
-	fs.Float64Var(&cfg.Threshold, "threshold", 0, "similarity threshold in (0,1] (0: library default)")
-	fs.IntVar(&cfg.Shingle.Size, "shingle", 0, "words per shingle (0: library default)")
-	fs.IntVar(&cfg.NumHashes, "hashes", 0, "MinHash values per signature (0: library default)")
-	fs.StringVar(&cfg.Shingle.Language, "lang", "", "stemming language (default english)")
+	articles.ConfigFlags(fs, &cfg)
 	indexPath := fs.String("index", "", "keep the index in this file between runs (loaded if present, saved at the end)")
 	redisURL := fs.String("redis", "", "share one index in Redis at this URL (redis://host:port/db) with other instances")
 	namespace := fs.String("namespace", "stream", "with -redis: the index's namespace")
