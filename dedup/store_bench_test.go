@@ -10,45 +10,58 @@ import (
 
 // BenchmarkStoreHeap reports the heap bytes per document of an in-memory
 // store of 100k random documents (no sentence sketches), at the default
-// banding and at 25 bands × 5 rows, and the rate of Add.
+// banding and at 25 bands × 5 rows, built with Add or with the bulk path
+// of ReadIndex (loadRecord, buildPostings), and the build rate.
 func BenchmarkStoreHeap(b *testing.B) {
 	const n = 100000
 	for _, bc := range []struct{ bands, rows int }{{0, 0}, {25, 5}} {
-		cfg := Config{Bands: bc.bands, Rows: bc.rows}.WithDefaults()
-		b.Run(fmt.Sprintf("bands=%dx%d", cfg.Bands, cfg.Rows), func(b *testing.B) {
-			rng := rand.New(rand.NewSource(1))
-			vals := make([]uint32, n*cfg.NumHashes)
-			for i := range vals {
-				vals[i] = rng.Uint32()
-			}
-			ids := make([]string, n)
-			for i := range ids {
-				ids[i] = fmt.Sprintf("https://news.example.com/2026/11/%08d-article", i)
-			}
-			var perDoc, valuesOnly float64
-			var keys []uint64
-			for b.Loop() {
-				var ms0, ms1 runtime.MemStats
-				runtime.GC()
-				runtime.ReadMemStats(&ms0)
-				s := newMemStore(cfg.NumHashes, cfg.Bands, cfg.Rows)
-				for i := range n {
-					v := vals[i*cfg.NumHashes : (i+1)*cfg.NumHashes]
-					keys = bandKeys(keys[:0], v, cfg.Bands, cfg.Rows)
-					if err := s.Add(Record{ID: ids[i], Values: v, Shingles: 100}, keys); err != nil {
-						b.Fatal(err)
-					}
+		for _, bulk := range []bool{false, true} {
+			cfg := Config{Bands: bc.bands, Rows: bc.rows}.WithDefaults()
+			b.Run(fmt.Sprintf("bands=%dx%d/bulk=%v", cfg.Bands, cfg.Rows, bulk), func(b *testing.B) {
+				rng := rand.New(rand.NewSource(1))
+				vals := make([]uint32, n*cfg.NumHashes)
+				for i := range vals {
+					vals[i] = rng.Uint32()
 				}
-				runtime.GC()
-				runtime.ReadMemStats(&ms1)
-				perDoc = float64(ms1.HeapAlloc-ms0.HeapAlloc) / n
-				valuesOnly = float64(4 * cap(s.values)) / n
-				runtime.KeepAlive(s)
-			}
-			b.ReportMetric(perDoc, "heapB/doc")
-			b.ReportMetric(perDoc-valuesOnly, "heapB/doc-sans-values")
-			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "docs/s")
-		})
+				ids := make([]string, n)
+				for i := range ids {
+					ids[i] = fmt.Sprintf("https://news.example.com/2026/11/%08d-article", i)
+				}
+				var perDoc, valuesOnly float64
+				var keys []uint64
+				for b.Loop() {
+					var ms0, ms1 runtime.MemStats
+					runtime.GC()
+					runtime.ReadMemStats(&ms0)
+					s := newMemStore(cfg.NumHashes, cfg.Bands, cfg.Rows)
+					for i := range n {
+						v := vals[i*cfg.NumHashes : (i+1)*cfg.NumHashes]
+						rec := Record{ID: ids[i], Values: v, Shingles: 100}
+						if bulk {
+							if err := s.loadRecord(rec); err != nil {
+								b.Fatal(err)
+							}
+							continue
+						}
+						keys = bandKeys(keys[:0], v, cfg.Bands, cfg.Rows)
+						if err := s.Add(rec, keys); err != nil {
+							b.Fatal(err)
+						}
+					}
+					if bulk {
+						s.buildPostings()
+					}
+					runtime.GC()
+					runtime.ReadMemStats(&ms1)
+					perDoc = float64(ms1.HeapAlloc-ms0.HeapAlloc) / n
+					valuesOnly = float64(4*cap(s.values)) / n
+					runtime.KeepAlive(s)
+				}
+				b.ReportMetric(perDoc, "heapB/doc")
+				b.ReportMetric(perDoc-valuesOnly, "heapB/doc-sans-values")
+				b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "docs/s")
+			})
+		}
 	}
 }
 

@@ -45,7 +45,9 @@ func (t *bandTable) needGrow() bool {
 	return 4*(t.used+1) > 3*len(t.slots)
 }
 
-func (t *bandTable) grow() { t.resize(max(2*len(t.slots), 8)) }
+// grow enlarges the table by half: its load then stays within 1/2..3/4
+// (doubling would leave it between 3/8 and 3/4).
+func (t *bandTable) grow() { t.resize(max(len(t.slots)+len(t.slots)/2, 8)) }
 
 // resize rehashes the table into n > used slots.
 func (t *bandTable) resize(n int) {
