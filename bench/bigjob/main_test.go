@@ -1,0 +1,77 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+const story = "The city council voted on Tuesday to close the old river bridge for repairs, " +
+	"citing cracks found by inspectors in the main supports last month. The mayor said the " +
+	"bridge would reopen in the spring and that buses would be rerouted across the northern " +
+	"crossing while the work goes on. Shop owners near the bridge said they feared losing customers."
+
+const other = "A rare orchid that botanists had thought extinct for forty years was found " +
+	"growing on a cliff in the southern mountains, researchers announced, after a hiker sent " +
+	"photographs to the national herbarium. Seeds will be stored in a vault."
+
+func TestRunClusters(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.jsonl")
+	out := filepath.Join(dir, "out.jsonl")
+	lines := []map[string]string{
+		{"id": "a", "text": story, "cluster": "s"},
+		{"id": "b", "text": story + " Reporting by the wire.", "cluster": "s"},
+		{"id": "c", "text": other, "cluster": ""},
+		{"id": "d", "text": "", "cluster": ""},
+	}
+	var sb strings.Builder
+	for _, l := range lines {
+		b, _ := json.Marshal(l)
+		sb.Write(b)
+		sb.WriteByte('\n')
+	}
+	sb.WriteString("not json\n")
+	if err := os.WriteFile(in, []byte(sb.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, method := range []string{"oph", "minwise"} {
+		s, err := run(options{in: in, out: out, method: method, workers: 2, maxChain: 256}, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got [][]string
+		for l := range strings.SplitSeq(strings.TrimSpace(string(b)), "\n") {
+			var c struct {
+				Representative string   `json:"representative"`
+				Size           int      `json:"size"`
+				Members        []string `json:"members"`
+			}
+			if err := json.Unmarshal([]byte(l), &c); err != nil {
+				t.Fatalf("%s: bad output line %q: %v", method, l, err)
+			}
+			if c.Representative != c.Members[0] || c.Size != len(c.Members) {
+				t.Errorf("%s: inconsistent cluster %q", method, l)
+			}
+			got = append(got, c.Members)
+		}
+		want := [][]string{{"a", "b"}, {"c"}, {"d"}}
+		if !slices.EqualFunc(got, want, slices.Equal) {
+			t.Errorf("%s: clusters %v, want %v", method, got, want)
+		}
+		if s.Articles != 4 || s.Skipped != 1 || s.Clusters != 3 || s.Empty != 1 {
+			t.Errorf("%s: summary %+v", method, s)
+		}
+		if !s.HaveTruth || s.Precision != 1 || s.Recall != 1 {
+			t.Errorf("%s: precision %v recall %v (truth %v)", method, s.Precision, s.Recall, s.HaveTruth)
+		}
+	}
+}
