@@ -4,7 +4,7 @@
 //
 // Usage:
 //
-//	go run ./bench/bigjob [-method oph|minwise] [-threshold T] [-workers N] -in corpus.jsonl -out clusters.jsonl
+//	go run ./bench/bigjob [-method oph|minwise] [-threshold T] [-workers N] [-maxchain 64] [-memlimit MiB] -in corpus.jsonl -out clusters.jsonl
 //
 // Input: one JSON object per line with "id" and "text" (the format of
 // bench/gencorpus); an optional "cluster" label, when present, is used to
@@ -29,6 +29,14 @@
 // at least once, by whichever of the two was added later, even when two
 // workers handle the pair at the same time; the signature is then
 // dropped. The edges are joined with union-find at the end.
+//
+// The index runs over this program's own dedup.Store (store.go), because
+// the library's in-memory store follows every band key: on a corpus of
+// news text a few hot keys (common shingles) are shared by a good share of
+// all documents, so each query verifies a fixed fraction of the index and
+// the job is quadratic (646 articles/s at 100k). The store skips keys
+// shared by more than -maxchain documents; on the generated 100k corpus
+// that kept recall at 0.9998 and precision at 1.0 against its labels.
 //
 // This job is estimate-only: an edge is a MinHash estimate of Jaccard
 // similarity at or above the threshold between LSH candidates. Unlike
@@ -103,9 +111,10 @@ func main() {
 	flag.StringVar(&o.method, "method", "oph", "signing method: oph (one-permutation hashing) or minwise")
 	flag.Float64Var(&o.threshold, "threshold", 0, "similarity threshold (0 = the library default)")
 	flag.IntVar(&o.workers, "workers", runtime.GOMAXPROCS(0), "signing workers")
-	flag.IntVar(&o.maxChain, "maxchain", 256, "skip band keys shared by more than this many documents (hot keys; see store.go)")
+	flag.IntVar(&o.maxChain, "maxchain", 64, "skip band keys shared by more than this many documents (hot keys; see store.go)")
 	flag.BoolVar(&o.histogram, "hist", false, "print the histogram of band chain lengths")
 	gcpct := flag.Int("gc", 400, "GOGC percentage for the job (the index is long-lived; less GC work)")
+	memlimit := flag.Int64("memlimit", 3200, "soft Go memory limit in MiB (runtime/debug.SetMemoryLimit)")
 	cpuprof := flag.String("cpuprofile", "", "write a CPU profile to this file")
 	flag.Parse()
 	if o.in == "" || o.out == "" {
@@ -113,6 +122,10 @@ func main() {
 		os.Exit(2)
 	}
 	debug.SetGCPercent(*gcpct)
+	// The heap is mostly the long-lived index: a high GOGC saves GC work
+	// while it is small, and the soft limit makes the GC work harder as it
+	// nears the peak-RSS goal instead of letting the heap double.
+	debug.SetMemoryLimit(*memlimit << 20)
 	if fi, err := os.Stderr.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
 		o.progress = true
 	}
