@@ -165,6 +165,29 @@ func (d *Deduper) Cluster(articles []Article) (*Clustering, error) {
 		d.h.put(s)
 	})
 
+	edges, err := d.lshEdges(articles, ids, pos, sigs)
+	if err != nil {
+		return nil, err
+	}
+	candidates := samplePairs(samples)
+	edges = append(edges, d.sampledEdges(articles, sigs, candidates, edges)...)
+	size := make([]int, len(sigs))
+	for i, sg := range sigs {
+		size[i] = sg.Shingles()
+	}
+	clusters := components(ids, edges, size, d.h.cfg.Threshold)
+	cluster := make([]int, len(articles))
+	for c, cl := range clusters {
+		for _, m := range cl.Members {
+			cluster[pos[m]] = c
+		}
+	}
+	return &Clustering{Clusters: clusters, Related: d.related(articles, candidates, cluster)}, nil
+}
+
+// lshEdges indexes the batch's signatures and returns the pairs that the
+// LSH index proposes and the copy rule accepts, each once (i < j).
+func (d *Deduper) lshEdges(articles []Article, ids []string, pos map[string]int, sigs []Signature) ([]edge, error) {
 	ix, err := NewIndex(d.h.cfg)
 	if err != nil {
 		return nil, err
@@ -203,22 +226,26 @@ func (d *Deduper) Cluster(articles []Article) (*Clustering, error) {
 		}
 	})
 	var edges []edge
-	linked := make(map[pair]bool)
 	for _, f := range found {
 		edges = append(edges, f...)
-		for _, e := range f {
-			linked[pair{int32(e.i), int32(e.j)}] = true
-		}
 	}
-	// Articles sharing sampled shingles: LSH finds pairs near the
-	// threshold only with the S-curve's probability, and trimmed copies
-	// (whose Jaccard is low) often not at all; these pairs are checked
-	// with the same rule, the estimate first, exactly if it comes close.
-	candidates := samplePairs(samples)
-	var mu sync.Mutex
+	return edges, nil
+}
+
+// sampledEdges checks the candidate pairs (articles sharing sampled
+// shingles) that are not linked already: LSH finds pairs near the
+// threshold only with the S-curve's probability, and trimmed copies, whose
+// Jaccard is low, often not at all. The estimate filters first; the rule
+// is applied to the exact measures. The result is sorted by pair.
+func (d *Deduper) sampledEdges(articles []Article, sigs []Signature, candidates []pair, linked []edge) []edge {
+	seen := make(map[pair]bool, len(linked))
+	for _, e := range linked {
+		seen[pair{int32(e.i), int32(e.j)}] = true
+	}
+	found := make([]*edge, len(candidates))
 	parallel(len(candidates), func(k int) {
 		p := candidates[k]
-		if linked[p] || sigs[p.i].Empty() || sigs[p.j].Empty() {
+		if seen[p] || sigs[p.i].Empty() || sigs[p.j].Empty() {
 			return
 		}
 		est, _ := sigs[p.i].Similarity(sigs[p.j]) // same config: cannot fail
@@ -227,23 +254,16 @@ func (d *Deduper) Cluster(articles []Article) (*Clustering, error) {
 		}
 		exact := d.h.Compare(articles[p.i].Text, articles[p.j].Text)
 		if d.isCopy(exact.Similarity, exact.Containment) {
-			mu.Lock()
-			edges = append(edges, edge{int(p.i), int(p.j), exact.Similarity, exact.Containment})
-			mu.Unlock()
+			found[k] = &edge{int(p.i), int(p.j), exact.Similarity, exact.Containment}
 		}
 	})
-	size := make([]int, len(sigs))
-	for i, sg := range sigs {
-		size[i] = sg.Shingles()
-	}
-	clusters := components(ids, edges, size, d.h.cfg.Threshold)
-	cluster := make([]int, len(articles))
-	for c, cl := range clusters {
-		for _, m := range cl.Members {
-			cluster[pos[m]] = c
+	var edges []edge
+	for _, e := range found {
+		if e != nil {
+			edges = append(edges, *e)
 		}
 	}
-	return &Clustering{Clusters: clusters, Related: d.related(articles, candidates, cluster)}, nil
+	return edges
 }
 
 // parallel calls fn(i) for i in [0, n) on every core.
