@@ -369,7 +369,7 @@ func writePlot(path, title string, rows []docFigures) error {
 		}
 		c := colors[i%len(colors)]
 		fmt.Fprintf(&b, `<polyline points="%s" fill="none" stroke="%s" stroke-width="2"/>`+"\n", strings.Join(pts, " "), c)
-		fmt.Fprintf(&b, `<text x="%d" y="%d" fill="%s">%d-word shingles</text>`+"\n", W-M-110, M+16*i, c, size)
+		fmt.Fprintf(&b, `<text x="%d" y="%d" fill="%s">%d-word shingles</text>`+"\n", M+20, H-M-20-16*(len(sweepSizes)-1-i), c, size)
 	}
 	b.WriteString("</svg>\n")
 	return os.WriteFile(path, []byte(b.String()), 0o644)
