@@ -169,17 +169,9 @@ func runDocs(o options, path string, w io.Writer) error {
 	}
 	gold := GoldLabels(docs)
 	if o.sweep {
-		var rows []docFigures
-		for _, size := range sweepSizes {
-			for _, t := range sweepThresholds {
-				cfg := o.cfg
-				cfg.Threshold, cfg.Shingle.Size = t, size
-				f, err := evalDocs(cfg, docs, gold)
-				if err != nil {
-					return err
-				}
-				rows = append(rows, f)
-			}
+		rows, err := sweep(o.cfg, func(cfg dedup.Config) (docFigures, error) { return evalDocs(cfg, docs, gold) })
+		if err != nil {
+			return err
 		}
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintln(tw, "shingle\tthreshold\tclusters\tARI\tpair P\tpair R\tpair F1\tB3 F1\tmixed\t")
@@ -223,6 +215,24 @@ func runDocs(o options, path string, w io.Writer) error {
 	fmt.Fprintf(tw, "partial relations\t%d (%d within one gold cluster)\n", f.Related, f.RelatedSameGold)
 	tw.Flush()
 	return printJSON(w, f)
+}
+
+// sweep evaluates cfg at every shingle size and threshold of the grid, in
+// grid order.
+func sweep[T any](cfg dedup.Config, eval func(dedup.Config) (T, error)) ([]T, error) {
+	var rows []T
+	for _, size := range sweepSizes {
+		for _, t := range sweepThresholds {
+			c := cfg
+			c.Threshold, c.Shingle.Size = t, size
+			f, err := eval(c)
+			if err != nil {
+				return nil, err
+			}
+			rows = append(rows, f)
+		}
+	}
+	return rows, nil
 }
 
 // sweepThresholds and sweepSizes span the grid of -sweep.
@@ -293,18 +303,12 @@ func runPairs(o options, path string, w io.Writer) error {
 	if o.sweep {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintln(tw, "shingle\tthreshold\taccuracy\tprecision\trecall\tF1\t")
-		var rows []pairFigures
-		for _, size := range sweepSizes {
-			for _, t := range sweepThresholds {
-				cfg := o.cfg
-				cfg.Threshold, cfg.Shingle.Size = t, size
-				f, err := evalPairs(cfg, pairs, nil)
-				if err != nil {
-					return err
-				}
-				rows = append(rows, f)
-				fmt.Fprintf(tw, "%d\t%.3f\t%.4f\t%.4f\t%.4f\t%.4f\t\n", size, t, f.Accuracy, f.Precision, f.Recall, f.F1)
-			}
+		rows, err := sweep(o.cfg, func(cfg dedup.Config) (pairFigures, error) { return evalPairs(cfg, pairs, nil) })
+		if err != nil {
+			return err
+		}
+		for _, f := range rows {
+			fmt.Fprintf(tw, "%d\t%.3f\t%.4f\t%.4f\t%.4f\t%.4f\t\n", f.ShingleSize, f.Threshold, f.Accuracy, f.Precision, f.Recall, f.F1)
 		}
 		tw.Flush()
 		return printJSON(w, struct {
