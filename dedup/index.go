@@ -108,7 +108,7 @@ func (ix *Index) Add(id string, sig Signature) error {
 	}
 	vals := compact(make([]uint32, 0, len(sig.values)), sig.values)
 	keys := bandKeys(nil, vals, ix.cfg.Bands, ix.cfg.Rows)
-	return ix.store.Add(Record{ID: id, Values: vals, Shingles: sig.shingles, Sentences: sig.sentences}, keys)
+	return ix.store.Add(Record{ID: id, Values: vals, Shingles: sig.shingles}, keys)
 }
 
 // Remove deletes id from the index and reports whether it was there.

@@ -17,10 +17,9 @@ import (
 // A Signature is immutable and safe for concurrent use; its values are
 // never shared with go-minhash or with the caller.
 type Signature struct {
-	values    []uint64
-	shingles  int
-	sentences []uint32 // sentence sketch, sorted and distinct; may be nil
-	config    uint64   // Config.fingerprint of the maker
+	values   []uint64
+	shingles int
+	config   uint64 // Config.fingerprint of the maker
 }
 
 // Len returns the number of MinHash values.
