@@ -22,7 +22,8 @@
 //  3. Optional stop-word removal with the Snowball stop-word list of the
 //     language (Config.StopWords).
 //  4. Snowball stemming (github.com/kljensen/snowball), with a per-Shingler
-//     cache of stems, so a word seen before costs one map lookup.
+//     cache of stems, so a word seen before costs one hash-table lookup
+//     (the word itself is compared, so the stem is always Snowball's).
 //  5. Word n-grams of Config.Size words, each hashed to a uint64 with a
 //     seeded xxhash64 of the stems, returned as a sorted set.
 //

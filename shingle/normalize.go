@@ -1,6 +1,8 @@
 package shingle
 
 import (
+	"encoding/binary"
+	"slices"
 	"unicode"
 	"unicode/utf8"
 	"unsafe"
@@ -104,14 +106,16 @@ const minASCIIRun = 32
 // sequence contains an ASCII byte.
 func (n *normalizer) append(dst []byte, text string) []byte {
 	for len(text) > 0 {
-		j := asciiPrefix(text)
+		var j int
+		dst, j = appendASCIIPrefix(dst, text)
 		if j == len(text) {
-			return appendASCII(dst, text)
+			return dst
 		}
 		// text[j] starts a non-ASCII stretch; its segment starts at
-		// the ASCII byte before it, if any.
+		// the ASCII byte before it, if any, which appendASCIIPrefix
+		// copied: take it back (ASCII maps byte for byte).
 		start := max(j-1, 0)
-		dst = appendASCII(dst, text[:start])
+		dst = dst[:len(dst)-(j-start)]
 		end := j
 		for end < len(text) {
 			for end < len(text) && text[end] >= utf8.RuneSelf {
@@ -129,9 +133,29 @@ func (n *normalizer) append(dst []byte, text string) []byte {
 	return dst
 }
 
+// Masks of the SWAR (8 bytes at a time) loops over ASCII text.
+const (
+	ones  = 0x0101010101010101 // 0x01 in every byte
+	highs = 0x8080808080808080 // 0x80 in every byte
+)
+
+// load64 returns the 8 bytes of s from i, little-endian (the compiler
+// makes it one load).
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
 // asciiPrefix returns the length of the longest ASCII prefix of s.
 func asciiPrefix(s string) int {
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		if load64(s, i)&highs != 0 {
+			break
+		}
+	}
+	for ; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
 			return i
 		}
@@ -139,21 +163,56 @@ func asciiPrefix(s string) int {
 	return len(s)
 }
 
-// appendASCII appends the normalized form of ASCII text to dst.
-func appendASCII(dst []byte, text string) []byte {
-	for i := 0; i < len(text); i++ {
-		c := text[i]
-		switch {
-		case 'A' <= c && c <= 'Z':
-			c += 'a' - 'A'
-		case c == '`':
-			c = '\''
-		case (c < 0x20 && c != '\n') || c == 0x7f:
-			c = ' '
+// appendASCIIPrefix appends the normalized form of the longest ASCII
+// prefix of text to dst, and returns the prefix's length. Eight bytes at
+// a time, it lowercases A-Z with SWAR arithmetic; a group of eight with
+// a byte that maps otherwise (a control byte, '`' or DEL) goes byte by
+// byte through asciiByte.
+func appendASCIIPrefix(dst []byte, text string) ([]byte, int) {
+	n := len(dst)
+	dst = slices.Grow(dst, len(text))[:n+len(text)]
+	out := dst[n:]
+	i := 0
+	for ; i+8 <= len(text); i += 8 {
+		x := load64(text, i)
+		if x&highs != 0 {
+			break
 		}
-		dst = append(dst, c)
+		// Every byte is below 0x80, so no sum below carries into the
+		// next byte. Bytes below 0x20 or equal to '`' or 0x7f map
+		// otherwise than by case.
+		if (x-0x20*ones)&^x&highs != 0 || ((x^0x60*ones)-ones)&^(x^0x60*ones)&highs != 0 || (x+ones)&highs != 0 {
+			for j := i; j < i+8; j++ {
+				out[j] = asciiByte(text[j])
+			}
+			continue
+		}
+		// 0x80 in the bytes >= 'A' and not > 'Z'; shifted to 0x20,
+		// the case bit.
+		upper := (x + (0x80-'A')*ones) &^ (x + (0x80-'Z'-1)*ones) & highs
+		binary.LittleEndian.PutUint64(out[i:], x|upper>>2)
 	}
-	return dst
+	for ; i < len(text); i++ {
+		c := text[i]
+		if c >= utf8.RuneSelf {
+			break
+		}
+		out[i] = asciiByte(c)
+	}
+	return dst[:n+i], i
+}
+
+// asciiByte returns the normalized form of the ASCII byte c.
+func asciiByte(c byte) byte {
+	switch {
+	case 'A' <= c && c <= 'Z':
+		c += 'a' - 'A'
+	case c == '`':
+		c = '\''
+	case (c < 0x20 && c != '\n') || c == 0x7f:
+		c = ' '
+	}
+	return c
 }
 
 // transform appends text run through the transformer chain to dst.

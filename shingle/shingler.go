@@ -12,10 +12,6 @@ import (
 	"github.com/cespare/xxhash/v2"
 )
 
-// maxCachedTerms bounds the stem cache of a Shingler; the cache is emptied
-// when it reaches this many words. News vocabularies fit easily.
-const maxCachedTerms = 1 << 18
-
 // Shingler turns texts into shingle sets under one Config. The zero value
 // is not usable; call New.
 //
@@ -28,27 +24,19 @@ type Shingler struct {
 	keepApostrophe bool
 
 	norm  normalizer
-	buf   []byte   // normalized text
-	words []byte   // the words of buf, concatenated
-	spans []span   // one per word, into words
+	buf   []byte   // normalized text, words compacted in place (tokenize)
+	spans []span   // one per word, into buf
 	terms []uint64 // term hashes of the words that survive filtering
 	sents []int    // sentence of each term (AppendSentenceShingles)
 	sortb []uint64 // scratch of sortHashes
 	count []uint32 // bucket counts of sortHashes
-	cache map[string]term
+	cache stemCache
 }
 
-// span locates a word inside Shingler.words.
+// span locates a word inside Shingler.buf.
 type span struct {
 	start, end int
 	sentence   int // index of the sentence the word is in
-}
-
-// term is what the cache knows of one normalized word.
-type term struct {
-	stem string
-	hash uint64
-	stop bool
 }
 
 // New returns a Shingler for cfg, or an error wrapping ErrLanguage or
@@ -62,7 +50,6 @@ func New(cfg Config) (*Shingler, error) {
 		cfg:            cfg,
 		lang:           snowballLanguages[cfg.Language],
 		keepApostrophe: cfg.Language == "english",
-		cache:          make(map[string]term),
 	}, nil
 }
 
@@ -125,20 +112,26 @@ func runeAt(b []byte, i int) (rune, int) {
 	return utf8.DecodeRune(b[i:])
 }
 
-// tokenize normalizes text and splits it into words (s.words, s.spans).
+// tokenize normalizes text into s.buf and splits it into words
+// (s.spans). Words are compacted in place: a word that drops a character
+// (the comma of "1,000", the dots of "u.s.") moves its later bytes back,
+// which only ever writes bytes the loop has read. s.buf keeps wordPad
+// bytes of capacity past its end for loadWord.
 func (s *Shingler) tokenize(text string) {
 	s.buf = s.norm.append(s.buf[:0], text)
-	s.words = s.words[:0]
+	s.buf = slices.Grow(s.buf, wordPad)
 	s.spans = s.spans[:0]
 	b := s.buf
-	start := -1     // start of the current word in s.words, or -1
+	start := -1     // start of the current word in b, or -1
+	w := 0          // end of the current word's bytes written so far
 	var prev rune   // last rune appended to the current word
 	letters := 0    // letters since the word began or since a joined dot
 	sentence := 0   // sentence of the current word
 	brk := false    // a sentence end was seen since the last word
 	dotted := false // the current word is a dotted acronym
-	begin := func() {
-		start = len(s.words)
+	begin := func(i int) {
+		start = i
+		w = i
 		letters = 0
 		dotted = false
 		if brk && len(s.spans) > 0 {
@@ -148,9 +141,16 @@ func (s *Shingler) tokenize(text string) {
 	}
 	end := func() {
 		if start >= 0 {
-			s.spans = append(s.spans, span{start, len(s.words), sentence})
+			s.spans = append(s.spans, span{start, w, sentence})
 			start = -1
 		}
+	}
+	// add appends b[i:k] to the current word.
+	add := func(i, k int) {
+		if w != i {
+			copy(b[w:], b[i:k])
+		}
+		w += k - i
 	}
 	for i := 0; i < len(b); {
 		c := b[i]
@@ -169,7 +169,7 @@ func (s *Shingler) tokenize(text string) {
 			// A run of ASCII letters and digits, appended at once;
 			// the same as the general case below byte by byte.
 			if start < 0 {
-				begin()
+				begin(i)
 			}
 			k := i
 			for ; k < len(b) && asciiClass[b[k]] == asciiWord; k++ {
@@ -179,7 +179,7 @@ func (s *Shingler) tokenize(text string) {
 					letters++
 				}
 			}
-			s.words = append(s.words, b[i:k]...)
+			add(i, k)
 			prev = rune(b[k-1])
 			i = k
 			continue
@@ -188,9 +188,9 @@ func (s *Shingler) tokenize(text string) {
 		switch {
 		case isWordRune(r) || (start >= 0 && r >= utf8.RuneSelf && unicode.IsMark(r)):
 			if start < 0 {
-				begin()
+				begin(i)
 			}
-			s.words = append(s.words, b[i:i+size]...)
+			add(i, i+size)
 			if isLetter(r) {
 				letters++
 			} else {
@@ -201,9 +201,9 @@ func (s *Shingler) tokenize(text string) {
 			next, nsize := runeAt(b, i+size)
 			switch {
 			case r == '\'' && s.keepApostrophe && isLetter(prev) && isLetter(next):
-				s.words = append(s.words, '\'')
+				add(i, i+1)
 			case r == '.' && isDigit(prev) && isDigit(next):
-				s.words = append(s.words, '.')
+				add(i, i+1)
 			case r == ',' && isDigit(prev) && isDigit(next):
 				// Thousands separator: dropped, the number goes on.
 			case r == '.' && letters == 1 && isLetter(next) && !isWordRune(func() rune { r, _ := runeAt(b, i+size+nsize); return r }()):
@@ -224,39 +224,48 @@ func (s *Shingler) tokenize(text string) {
 	end()
 }
 
-// lookup returns the cached term for a word, stemming it on a miss.
-func (s *Shingler) lookup(w []byte) term {
-	if t, ok := s.cache[string(w)]; ok {
-		return t
+// lookup returns the cache slot of the word b[i:i+n], stemming the word
+// on a miss; cap(b) must be at least i+n+wordPad (see tokenize). The slot
+// is valid until the next lookup.
+func (s *Shingler) lookup(b []byte, i, n int) *cacheSlot {
+	head := wordHead(b, i, n)
+	hash := wordHash(b, i, n, head)
+	if sl := s.cache.find(b, i, n, head, hash); sl != nil {
+		return sl
 	}
+	return s.miss(b[i:i+n], head, hash)
+}
+
+// miss stems a word that is not in the cache and caches it.
+func (s *Shingler) miss(w []byte, head, hash uint64) *cacheSlot {
 	word := string(w)
-	t := term{stem: word}
-	if s.cfg.StopWords && s.lang.isStop(word) {
-		t.stop = true
-	}
+	stem := word
+	stop := s.cfg.StopWords && s.lang.isStop(word)
 	if !s.cfg.NoStem {
-		t.stem = s.lang.stem(word, false)
+		stem = s.lang.stem(word, false)
 	}
-	if strings.IndexByte(t.stem, '\'') >= 0 {
-		t.stem = strings.ReplaceAll(t.stem, "'", "")
+	if strings.IndexByte(stem, '\'') >= 0 {
+		stem = strings.ReplaceAll(stem, "'", "")
 	}
 	var d xxhash.Digest
 	d.ResetWithSeed(s.cfg.Seed)
-	d.WriteString(t.stem)
-	t.hash = d.Sum64()
-	if len(s.cache) >= maxCachedTerms {
-		clear(s.cache)
+	d.WriteString(stem)
+	if s.cache.len() >= maxCachedTerms {
+		s.cache.reset()
 	}
-	s.cache[word] = t
-	return t
+	return s.cache.insert(hash, head, cacheEntry{word: word, stem: stem}, d.Sum64(), stop)
 }
+
+// stemOf returns the stem of a slot that lookup returned.
+func (s *Shingler) stemOf(sl *cacheSlot) string { return s.cache.cold[uint32(sl.meta)].stem }
 
 // Stem returns the stem of one word as the pipeline makes it: normalized,
 // stemmed with the Snowball stemmer of the Config's language (unless
 // NoStem), apostrophes removed. The word is not tokenized: pass one word.
 func (s *Shingler) Stem(word string) string {
 	s.buf = s.norm.append(s.buf[:0], word)
-	return s.lookup(s.buf).stem
+	s.buf = slices.Grow(s.buf, wordPad)
+	return s.stemOf(s.lookup(s.buf, 0, len(s.buf)))
 }
 
 // AppendTokens appends the words of text, after normalization and
@@ -264,7 +273,7 @@ func (s *Shingler) Stem(word string) string {
 func (s *Shingler) AppendTokens(dst []string, text string) []string {
 	s.tokenize(text)
 	for _, sp := range s.spans {
-		dst = append(dst, string(s.words[sp.start:sp.end]))
+		dst = append(dst, string(s.buf[sp.start:sp.end]))
 	}
 	return dst
 }
@@ -275,8 +284,8 @@ func (s *Shingler) AppendTokens(dst []string, text string) []string {
 func (s *Shingler) AppendTerms(dst []string, text string) []string {
 	s.tokenize(text)
 	for _, sp := range s.spans {
-		if t := s.lookup(s.words[sp.start:sp.end]); !t.stop {
-			dst = append(dst, t.stem)
+		if sl := s.lookup(s.buf, sp.start, sp.end-sp.start); sl.meta&metaStop == 0 {
+			dst = append(dst, s.stemOf(sl))
 		}
 	}
 	return dst
@@ -314,8 +323,8 @@ func (s *Shingler) AppendHashes(dst []uint64, text string) []uint64 {
 	s.tokenize(text)
 	s.terms = s.terms[:0]
 	for _, sp := range s.spans {
-		if t := s.lookup(s.words[sp.start:sp.end]); !t.stop {
-			s.terms = append(s.terms, t.hash)
+		if sl := s.lookup(s.buf, sp.start, sp.end-sp.start); sl.meta&metaStop == 0 {
+			s.terms = append(s.terms, sl.term)
 		}
 	}
 	return s.appendShingleHashes(dst, s.terms)
@@ -418,8 +427,8 @@ func (s *Shingler) AppendSentenceShingles(dst []SentenceShingle, text string) []
 	s.terms = s.terms[:0]
 	s.sents = s.sents[:0]
 	for _, sp := range s.spans {
-		if t := s.lookup(s.words[sp.start:sp.end]); !t.stop {
-			s.terms = append(s.terms, t.hash)
+		if sl := s.lookup(s.buf, sp.start, sp.end-sp.start); sl.meta&metaStop == 0 {
+			s.terms = append(s.terms, sl.term)
 			s.sents = append(s.sents, sp.sentence)
 		}
 	}
