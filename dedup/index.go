@@ -35,7 +35,9 @@ type Index struct {
 }
 
 // NewIndex returns an empty in-memory index for cfg, or an error wrapping
-// ErrConfig.
+// ErrConfig. Its store follows at most DefaultMaxPostings documents under
+// one band key; NewMemoryStoreWith and NewIndexWithStore choose another
+// cap.
 func NewIndex(cfg Config) (*Index, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -45,7 +47,8 @@ func NewIndex(cfg Config) (*Index, error) {
 }
 
 // NewMemoryStore returns an empty in-memory Store for cfg: the store that
-// NewIndex uses. It is safe for concurrent use.
+// NewIndex uses, with the default MemoryStoreOptions. It is safe for
+// concurrent use.
 func NewMemoryStore(cfg Config) (Store, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -106,9 +109,12 @@ func (ix *Index) Add(id string, sig Signature) error {
 	if err := ix.check(sig); err != nil {
 		return err
 	}
-	vals := compact(make([]uint32, 0, len(sig.values)), sig.values)
-	keys := bandKeys(nil, vals, ix.cfg.Bands, ix.cfg.Rows)
-	return ix.store.Add(Record{ID: id, Values: vals, Shingles: sig.shingles}, keys)
+	// The store copies the values (Store.Add), so the scratch is reused.
+	qs := queryPool.Get().(*queryScratch)
+	defer queryPool.Put(qs)
+	qs.vals = compact(qs.vals[:0], sig.values)
+	qs.keys = bandKeys(qs.keys[:0], qs.vals, ix.cfg.Bands, ix.cfg.Rows)
+	return ix.store.Add(Record{ID: id, Values: qs.vals, Shingles: sig.shingles}, qs.keys)
 }
 
 // Remove deletes id from the index and reports whether it was there.
@@ -172,7 +178,8 @@ func (ix *Index) AppendQuery(dst []Match, sig Signature, threshold float64) ([]M
 	return dst, err
 }
 
-// queryScratch holds a query's compacted values and band keys. Pooled:
+// queryScratch holds a query's (or an Add's) compacted values and band
+// keys. Pooled:
 // stack arrays would escape to the heap through the Store interface.
 type queryScratch struct {
 	vals []uint32

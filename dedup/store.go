@@ -30,14 +30,16 @@ type Store interface {
 	// Add stores rec and a posting for each of its band keys (keys[i] is
 	// the key of band i). It returns an error wrapping ErrDuplicateID if
 	// rec.ID is stored already, leaving the store unchanged. The store
-	// must copy rec.Values if it keeps them.
+	// must copy rec.Values and keys if it keeps them.
 	Add(rec Record, keys []uint64) error
 	// Remove deletes the document with the given ID and all its
 	// postings, and reports whether it was there.
 	Remove(id string) (bool, error)
 	// Candidates calls fn once for every stored document that has a
 	// posting under at least one of keys (keys[i] is looked up in band
-	// i only), until fn returns false. The Record passed to fn is only
+	// i only), until fn returns false. A store may document a cap on
+	// the documents it follows under one key (the in-memory store's
+	// MaxPostings). The Record passed to fn is only
 	// valid during the call, and fn must not call the Store.
 	Candidates(keys []uint64, fn func(Record) bool) error
 	// Get returns the stored document with the given ID. Its Values are
@@ -51,45 +53,132 @@ type Store interface {
 	Range(fn func(Record) bool) error
 }
 
-// memStore is the in-memory Store: records in flat slices, and per band an
-// open-addressing table from band key to the first document of a chain of
-// documents that share it (see bandTable). It is safe for concurrent use.
-//
-// Per document and band it keeps 4 bytes of chain link plus one 8-byte
-// table slot per distinct key at a load factor of at most 3/4: about 15 B
-// per band and document, against about 40 B for a map[uint64]uint32.
-type memStore struct {
-	mu    sync.RWMutex
-	k     int // values per document
-	bands int
-	rows  int
+// DefaultMaxPostings is the posting cap of the in-memory store that
+// NewIndex and NewMemoryStore make: Candidates follows at most this many
+// documents under one band key (see MemoryStoreOptions.MaxPostings).
+const DefaultMaxPostings = 256
 
-	byID     map[string]uint32 // id -> document number
-	ids      []string          // document number -> id ("" if free)
-	shingles []uint32
-	values   []uint32 // k per document
-	free     []uint32
-	sent     sentences
+// MemoryStoreOptions tune the in-memory store. The zero value means the
+// defaults.
+type MemoryStoreOptions struct {
+	// MaxPostings caps the documents Candidates follows under one band
+	// key: a key shared by more documents (a stop-key, typically made of
+	// boilerplate such as datelines or credit lines that many articles
+	// share) contributes only the MaxPostings documents most recently
+	// added under it. Every posting is still stored, so removing
+	// documents brings older ones back within the cap. Without a cap, a
+	// few keys shared by a fixed share of a large corpus make every query
+	// verify a fixed share of the index. A real copy shares many band
+	// keys with its original, so a capped key rarely loses it; an exact
+	// copy of many documents still finds the MaxPostings newest of
+	// them. 0 means DefaultMaxPostings; a negative value means no cap.
+	MaxPostings int
+	// ExpectedDocs, if positive, sizes the band tables for that many
+	// documents up front, saving the rehashing of growing tables.
+	ExpectedDocs int
+}
+
+// NewMemoryStoreWith returns an empty in-memory Store for cfg with the
+// given options. It is safe for concurrent use. Use it with
+// NewIndexWithStore.
+func NewMemoryStoreWith(cfg Config, opts MemoryStoreOptions) (Store, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if opts.ExpectedDocs < 0 || opts.ExpectedDocs > maxDocs {
+		return nil, fmt.Errorf("%w: ExpectedDocs %d out of range 0..%d", ErrConfig, opts.ExpectedDocs, maxDocs)
+	}
+	cfg = cfg.WithDefaults()
+	s := newMemStore(cfg.NumHashes, cfg.Bands, cfg.Rows)
+	s.setOptions(opts)
+	return s, nil
+}
+
+// maxDocs is the most documents a memory store holds (document numbers
+// + 1 are 32-bit).
+const maxDocs = 1<<32 - 2
+
+// memStore is the in-memory Store. Each document has a block of uint32 in
+// a run of fixed-size chunks (see block): its k signature values, one
+// chain link per band (the next document + 1 under the same band key, or
+// 0) and its shingle count. Per band an open-addressing table maps a band
+// key to the first document of its chain (see bandTable). IDs, the ID map
+// and sentence sketches are kept beside. It is safe for concurrent use.
+//
+// Per document and band it keeps the 4-byte chain link plus one 8-byte
+// table slot per distinct key at a load factor of 1/2..3/4: about 17 B
+// per band and document, against about 40 B for a map[uint64]uint32.
+// Keeping a document's values and links together makes a query's chain
+// steps and key checks land on the lines that verifying the candidate
+// reads anyway, and chunks grow without copying.
+type memStore struct {
+	mu          sync.RWMutex
+	k           int // values per document
+	bands       int
+	rows        int
+	stride      int // uint32s per document block: k + bands + 1
+	maxPostings int // postings Candidates follows per key; 0: all
+
+	byID   map[string]uint32 // id -> document number
+	ids    []string          // document number -> id ("" if free)
+	blocks [][]uint32        // chunks of chunkDocs document blocks
+	free   []uint32
+	sent   sentences
 
 	heads []bandTable // per band: key -> document number + 1
-	next  [][]uint32  // per band: document -> next document + 1
 }
+
+// Document blocks are kept in chunks of chunkDocs blocks (the first chunk
+// grows by doubling, so that small stores stay small).
+const (
+	chunkShift = 13
+	chunkDocs  = 1 << chunkShift
+	chunkMask  = chunkDocs - 1
+)
 
 func newMemStore(k, bands, rows int) *memStore {
 	return &memStore{
-		k: k, bands: bands, rows: rows,
-		byID:  make(map[string]uint32),
-		heads: make([]bandTable, bands),
-		next:  make([][]uint32, bands),
+		k: k, bands: bands, rows: rows, stride: k + bands + 1,
+		maxPostings: DefaultMaxPostings,
+		byID:        make(map[string]uint32),
+		heads:       make([]bandTable, bands),
 	}
+}
+
+func (s *memStore) setOptions(opts MemoryStoreOptions) {
+	switch {
+	case opts.MaxPostings < 0:
+		s.maxPostings = 0
+	case opts.MaxPostings > 0:
+		s.maxPostings = opts.MaxPostings
+	}
+	if n := opts.ExpectedDocs; n > 0 {
+		for b := range s.heads {
+			s.heads[b].slots = make([]bandSlot, max(int(float64(n)/bulkLoad)+1, 8))
+		}
+		s.byID = make(map[string]uint32, n)
+		s.ids = make([]string, 0, n)
+	}
+}
+
+// block returns document d's block: values, links, shingle count.
+func (s *memStore) block(d uint32) []uint32 {
+	c := s.blocks[d>>chunkShift]
+	off := int(d&chunkMask) * s.stride
+	return c[off : off+s.stride : off+s.stride]
+}
+
+// link returns the address of document d's chain link in band b.
+func (s *memStore) link(d uint32, b int) *uint32 {
+	return &s.blocks[d>>chunkShift][int(d&chunkMask)*s.stride+s.k+b]
 }
 
 // keyOf returns the band-b key of document doc. It is the key Add was
 // given for the document: band keys are computed from the values (see
 // bandKeys), and Remove relies on that too.
 func (s *memStore) keyOf(doc uint32, b int) uint64 {
-	off := int(doc)*s.k + b*s.rows
-	return bandKey(s.values[off:off+s.rows], b)
+	off := int(doc&chunkMask)*s.stride + b*s.rows
+	return bandKey(s.blocks[doc>>chunkShift][off:off+s.rows], b)
 }
 
 func (s *memStore) Add(rec Record, keys []uint64) error {
@@ -102,12 +191,33 @@ func (s *memStore) Add(rec Record, keys []uint64) error {
 	if _, ok := s.byID[rec.ID]; ok {
 		return fmt.Errorf("%w: %q", ErrDuplicateID, rec.ID)
 	}
+	if len(s.free) == 0 && len(s.ids) >= maxDocs {
+		return fmt.Errorf("dedup: memory store full (%d documents)", len(s.ids))
+	}
+	for b := range s.heads {
+		if t := &s.heads[b]; t.needGrow() {
+			t.grow()
+		}
+	}
 	doc := s.addRecord(rec)
-	for b, key := range keys {
-		s.link(b, key, doc)
+	// Load the home slots of all bands first: the loads are independent,
+	// so their cache misses overlap instead of coming one by one.
+	var pre [prefetchGroup]bandSlot
+	for g := 0; g < len(keys); g += prefetchGroup {
+		ks := keys[g:min(g+prefetchGroup, len(keys))]
+		for i, key := range ks {
+			t := &s.heads[g+i]
+			pre[i] = t.slots[t.home(uint32(key>>32))]
+		}
+		for i, key := range ks {
+			s.insert(g+i, key, doc, pre[i])
+		}
 	}
 	return nil
 }
+
+// prefetchGroup is how many bands' slots Add and Candidates load ahead.
+const prefetchGroup = 32
 
 // addRecord stores rec, without postings, under a free or new document
 // number, which it returns. rec.ID must not be stored.
@@ -117,39 +227,51 @@ func (s *memStore) addRecord(rec Record) uint32 {
 		doc = s.free[n-1]
 		s.free = s.free[:n-1]
 		s.ids[doc] = rec.ID
-		s.shingles[doc] = uint32(min(rec.Shingles, 1<<32-1))
-		copy(s.values[int(doc)*s.k:], rec.Values)
-		s.sent.set(doc, rec.Sentences)
 	} else {
 		doc = uint32(len(s.ids))
 		s.ids = append(s.ids, rec.ID)
-		s.shingles = append(s.shingles, uint32(min(rec.Shingles, 1<<32-1)))
-		s.values = append(s.values, rec.Values...)
-		s.sent.set(doc, rec.Sentences)
-		for b := range s.next {
-			if len(s.next[b]) <= int(doc) {
-				s.next[b] = append(s.next[b], 0)
+		c := int(doc >> chunkShift)
+		if c == len(s.blocks) {
+			n := chunkDocs * s.stride
+			if c == 0 {
+				n = 8 * s.stride
 			}
+			s.blocks = append(s.blocks, make([]uint32, 0, n))
 		}
+		ch := s.blocks[c]
+		if len(ch)+s.stride > cap(ch) {
+			// Only the first chunk grows.
+			nc := make([]uint32, len(ch), min(2*cap(ch), chunkDocs*s.stride))
+			copy(nc, ch)
+			ch = nc
+		}
+		s.blocks[c] = ch[:len(ch)+s.stride]
 	}
+	blk := s.block(doc)
+	copy(blk, rec.Values)
+	clear(blk[s.k : s.k+s.bands])
+	blk[s.k+s.bands] = uint32(min(rec.Shingles, 1<<32-1))
+	s.sent.set(doc, rec.Sentences)
 	s.byID[rec.ID] = doc
 	return doc
 }
 
-// link adds the posting of doc under key in band b.
-func (s *memStore) link(b int, key uint64, doc uint32) {
+// insert adds the posting of doc under key in band b, whose home slot
+// holds first. The table must have room.
+func (s *memStore) insert(b int, key uint64, doc uint32, first bandSlot) {
 	t := &s.heads[b]
-	if t.needGrow() {
-		t.grow()
+	tag := uint32(key >> 32)
+	i := t.home(tag)
+	if first.head != 0 {
+		var found bool
+		if i, found = s.probe(b, key, i, first); found {
+			*s.link(doc, b) = t.slots[i].head
+			t.slots[i].head = doc + 1
+			return
+		}
 	}
-	i, found := s.find(b, key)
-	if found {
-		s.next[b][doc] = t.slots[i].head
-		t.slots[i].head = doc + 1
-		return
-	}
-	s.next[b][doc] = 0
-	t.slots[i] = bandSlot{tag: uint32(key >> 32), head: doc + 1}
+	*s.link(doc, b) = 0
+	t.slots[i] = bandSlot{tag: tag, head: doc + 1}
 	t.used++
 }
 
@@ -157,10 +279,15 @@ func (s *memStore) link(b int, key uint64, doc uint32) {
 // slot where key would go and false. The table must have a slot.
 func (s *memStore) find(b int, key uint64) (int, bool) {
 	t := &s.heads[b]
+	i := t.home(uint32(key >> 32))
+	return s.probe(b, key, i, t.slots[i])
+}
+
+// probe is find from slot i, which holds sl.
+func (s *memStore) probe(b int, key uint64, i int, sl bandSlot) (int, bool) {
+	t := &s.heads[b]
 	tag := uint32(key >> 32)
-	i := t.home(tag)
 	for {
-		sl := t.slots[i]
 		if sl.head == 0 {
 			return i, false
 		}
@@ -170,6 +297,7 @@ func (s *memStore) find(b int, key uint64) (int, bool) {
 		if i++; i == len(t.slots) {
 			i = 0
 		}
+		sl = t.slots[i]
 	}
 }
 
@@ -180,33 +308,33 @@ func (s *memStore) Remove(id string) (bool, error) {
 	if !ok {
 		return false, nil
 	}
-	keys := bandKeys(nil, s.values[int(doc)*s.k:int(doc+1)*s.k], s.bands, s.rows)
-	for b, key := range keys {
+	for b := range s.heads {
 		// Unlink doc from the chain of its key in band b.
 		t := &s.heads[b]
+		next := s.link(doc, b)
 		if len(t.slots) == 0 {
 			continue
 		}
-		i, found := s.find(b, key)
+		i, found := s.find(b, s.keyOf(doc, b))
 		if !found {
 			continue
 		}
 		p := uint32(0)
-		for d := t.slots[i].head; d != 0; p, d = d, s.next[b][d-1] {
+		for d := t.slots[i].head; d != 0; p, d = d, *s.link(d-1, b) {
 			if d-1 != doc {
 				continue
 			}
 			switch {
 			case p != 0:
-				s.next[b][p-1] = s.next[b][doc]
-			case s.next[b][doc] != 0:
-				t.slots[i].head = s.next[b][doc]
+				*s.link(p-1, b) = *next
+			case *next != 0:
+				t.slots[i].head = *next
 			default:
 				t.remove(i)
 			}
 			break
 		}
-		s.next[b][doc] = 0
+		*next = 0
 	}
 	delete(s.byID, id)
 	s.ids[doc] = ""
@@ -227,16 +355,63 @@ func (s *memStore) Candidates(keys []uint64, fn func(Record) bool) error {
 	docs := (*buf)[:0]
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	for b, key := range keys {
-		if len(s.heads[b].slots) == 0 {
-			continue
+	var pos [prefetchGroup]int
+	var pre [prefetchGroup]bandSlot
+	for g := 0; g < len(keys); g += prefetchGroup {
+		ks := keys[g:min(g+prefetchGroup, len(keys))]
+		// The steps go band by band over all the group's bands, so
+		// that the cache misses of one step overlap: home slots first,
+		// then the head documents whose keys the tags point at.
+		for i, key := range ks {
+			t := &s.heads[g+i]
+			if len(t.slots) == 0 {
+				pos[i] = -1
+				continue
+			}
+			pos[i] = t.home(uint32(key >> 32))
+			pre[i] = t.slots[pos[i]]
 		}
-		i, found := s.find(b, key)
-		if !found {
-			continue
+		for i, key := range ks {
+			if pos[i] < 0 {
+				continue
+			}
+			// Probe to the first slot with key's tag, or an empty one.
+			t := &s.heads[g+i]
+			tag := uint32(key >> 32)
+			j, sl := pos[i], pre[i]
+			for sl.head != 0 && sl.tag != tag {
+				if j++; j == len(t.slots) {
+					j = 0
+				}
+				sl = t.slots[j]
+			}
+			pos[i], pre[i] = j, sl
 		}
-		for d := s.heads[b].slots[i].head; d != 0; d = s.next[b][d-1] {
-			docs = append(docs, d-1)
+		for i, key := range ks {
+			j, sl := pos[i], pre[i]
+			if j < 0 || sl.head == 0 {
+				continue
+			}
+			b := g + i
+			if s.keyOf(sl.head-1, b) != key {
+				// Another key with the same tag: probe on.
+				t := &s.heads[b]
+				if j++; j == len(t.slots) {
+					j = 0
+				}
+				var found bool
+				if j, found = s.probe(b, key, j, t.slots[j]); !found {
+					continue
+				}
+				sl = t.slots[j]
+			}
+			n := s.maxPostings
+			for d := sl.head; d != 0; d = *s.link(d-1, b) {
+				docs = append(docs, d-1)
+				if n--; n == 0 {
+					break
+				}
+			}
 		}
 	}
 	slices.Sort(docs)
@@ -252,10 +427,11 @@ func (s *memStore) Candidates(keys []uint64, fn func(Record) bool) error {
 
 // record returns document d, sharing the store's slices.
 func (s *memStore) record(d uint32) Record {
+	blk := s.block(d)
 	return Record{
 		ID:        s.ids[d],
-		Values:    s.values[int(d)*s.k : int(d+1)*s.k],
-		Shingles:  int(s.shingles[d]),
+		Values:    blk[:s.k:s.k],
+		Shingles:  int(blk[s.k+s.bands]),
 		Sentences: s.sent.get(d),
 	}
 }

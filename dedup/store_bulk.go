@@ -131,8 +131,12 @@ func (s *sentences) get(doc uint32) []uint32 {
 	return s.slab[off : off+n : off+n]
 }
 
-// set replaces doc's sketch with a copy of v.
+// set replaces doc's sketch with a copy of v. While no document has a
+// sketch, ref stays empty.
 func (s *sentences) set(doc uint32, v []uint32) {
+	if len(v) == 0 && int(doc) >= len(s.ref) {
+		return
+	}
 	for int(doc) >= len(s.ref) {
 		s.ref = append(s.ref, 0)
 	}
@@ -186,12 +190,10 @@ func (s *memStore) loadRecord(rec Record) error {
 	if _, ok := s.byID[rec.ID]; ok {
 		return fmt.Errorf("%w: %q", ErrDuplicateID, rec.ID)
 	}
-	doc := uint32(len(s.ids))
-	s.ids = append(s.ids, rec.ID)
-	s.shingles = append(s.shingles, uint32(min(rec.Shingles, 1<<32-1)))
-	s.values = append(s.values, rec.Values...)
-	s.sent.set(doc, rec.Sentences)
-	s.byID[rec.ID] = doc
+	if len(s.ids) >= maxDocs {
+		return fmt.Errorf("dedup: memory store full (%d documents)", len(s.ids))
+	}
+	s.addRecord(rec)
 	return nil
 }
 
@@ -201,7 +203,6 @@ func (s *memStore) buildPostings() {
 	defer s.mu.Unlock()
 	n := len(s.ids)
 	for b := range s.bands {
-		s.next[b] = make([]uint32, n)
 		t := &s.heads[b]
 		t.slots = make([]bandSlot, max(int(float64(n)/bulkLoad)+1, 8))
 		t.used = 0
@@ -210,10 +211,11 @@ func (s *memStore) buildPostings() {
 			key := s.keyOf(doc, b)
 			i, found := s.find(b, key)
 			if found {
-				s.next[b][doc] = t.slots[i].head
+				*s.link(doc, b) = t.slots[i].head
 				t.slots[i].head = doc + 1
 				continue
 			}
+			*s.link(doc, b) = 0
 			t.slots[i] = bandSlot{tag: uint32(key >> 32), head: doc + 1}
 			t.used++
 		}

@@ -1,0 +1,327 @@
+// Command indexbench measures the in-memory LSH index (dedup.Index over
+// the library's memory store) at a large size: build rate through Add and
+// through the bulk load path (ReadIndex), heap bytes per document, and
+// the latency distribution of single verified queries (AppendQuery at the
+// index threshold).
+//
+// Usage:
+//
+//	go run ./bench/indexbench [-n 1000000] [-bands 25 -rows 5] [-queries 200000] [-reps 3] [-corpus file.jsonl]
+//
+// Signatures: by default n synthetic shingle sets (200–600 random
+// shingles; 30% of them near copies of an earlier set with 10–30% of
+// their shingles replaced), signed with one-permutation hashing on every
+// core. With -corpus, the first n articles of a JSON Lines corpus
+// ({"id","text"} per line, as bench/gencorpus writes) are signed instead:
+// generated news text has stock phrases that many articles share, which
+// makes some band keys hot.
+//
+// Build and queries run on one goroutine. Queries use the signatures of
+// indexed documents picked at random (each finds at least itself), and
+// are timed one by one; each query's signature is read just before its
+// clock starts, as it would be in cache straight from signing. The index
+// is made with NewMemoryStoreWith: -maxpostings sets the posting cap and
+// -presize sizes the band tables for n documents. Heap figures are runtime.MemStats.HeapAlloc after
+// a GC, before and after building (timed from making the store), divided by n; "sans values" subtracts
+// the 32-bit signature values the store keeps (4 bytes × NumHashes per
+// document). Rates are also given per CPU second of the process (GC
+// work on other threads included), which a busy machine disturbs less
+// than wall time. The IDs are made before the measurement, so their bytes are
+// not counted, but the store's references to them are.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"runtime/pprof"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/neardup/neardup/dedup"
+)
+
+func main() {
+	n := flag.Int("n", 1_000_000, "documents to index")
+	bands := flag.Int("bands", 25, "LSH bands")
+	rows := flag.Int("rows", 5, "rows per band")
+	queries := flag.Int("queries", 200_000, "timed queries per repetition")
+	reps := flag.Int("reps", 3, "repetitions of build and queries")
+	corpus := flag.String("corpus", "", "JSON Lines corpus to sign instead of synthetic sets")
+	bulk := flag.Bool("bulk", true, "also measure the bulk load path (WriteTo + ReadIndex)")
+	seed := flag.Uint64("seed", 1, "random seed")
+	expect := flag.Bool("presize", false, "size the band tables for n documents up front (MemoryStoreOptions.ExpectedDocs)")
+	maxPostings := flag.Int("maxpostings", 0, "MemoryStoreOptions.MaxPostings (0: the default; negative: no cap)")
+	cpuprof := flag.String("cpuprofile", "", "write a CPU profile of the build and query phases to this file")
+	flag.Parse()
+
+	cfg := dedup.Config{NumHashes: 128, Bands: *bands, Rows: *rows, Method: dedup.MethodOPH}
+	h, err := dedup.NewHasher(cfg)
+	if err != nil {
+		fail(err)
+	}
+	cfg = h.Config()
+	t0 := time.Now()
+	var sigs []dedup.Signature
+	if *corpus != "" {
+		sigs, err = corpusSigs(h, *corpus, *n)
+		if err != nil {
+			fail(err)
+		}
+	} else {
+		sigs = synthSigs(h, *n, *seed)
+	}
+	n2 := len(sigs)
+	ids := make([]string, n2)
+	for i := range ids {
+		ids[i] = "a" + strconv.Itoa(i)
+	}
+	src := "synthetic"
+	if *corpus != "" {
+		src = *corpus
+	}
+	fmt.Printf("indexbench: %d signatures (%s) in %s; %d bands x %d rows, threshold %.2f, GOMAXPROCS %d, %s\n",
+		n2, src, time.Since(t0).Round(time.Millisecond), cfg.Bands, cfg.Rows, cfg.Threshold, runtime.GOMAXPROCS(0), runtime.Version())
+
+	if *cpuprof != "" {
+		f, err := os.Create(*cpuprof)
+		if err != nil {
+			fail(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fail(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
+
+	rng := rand.New(rand.NewPCG(*seed, 99))
+	for rep := range *reps {
+		runtime.GC()
+		var ms0, ms1 runtime.MemStats
+		runtime.ReadMemStats(&ms0)
+		opts := dedup.MemoryStoreOptions{MaxPostings: *maxPostings}
+		if *expect {
+			opts.ExpectedDocs = n2
+		}
+		start, cpu0 := time.Now(), processCPU()
+		st, err := dedup.NewMemoryStoreWith(cfg, opts)
+		if err != nil {
+			fail(err)
+		}
+		ix, err := dedup.NewIndexWithStore(cfg, st)
+		if err != nil {
+			fail(err)
+		}
+		for i, s := range sigs {
+			if err := ix.Add(ids[i], s); err != nil {
+				fail(err)
+			}
+		}
+		build, buildCPU := time.Since(start), processCPU()-cpu0
+		runtime.GC()
+		runtime.ReadMemStats(&ms1)
+		heap := float64(int64(ms1.HeapAlloc)-int64(ms0.HeapAlloc)) / float64(n2)
+		fmt.Printf("rep %d add:   %.0f docs/s (%s), per CPU second %.0f docs, heap %.0f B/doc, sans values %.0f B/doc\n",
+			rep, float64(n2)/build.Seconds(), build.Round(time.Millisecond), cpuRate(n2, buildCPU), heap, heap-float64(4*cfg.NumHashes))
+
+		lat := make([]time.Duration, *queries)
+		var dst []dedup.Match
+		var warm []uint64
+		matches := 0
+		qcpu := processCPU()
+		for q := range lat {
+			s := sigs[rng.IntN(n2)]
+			// A query's signature is in cache when it comes straight
+			// from signing: read it before the clock starts.
+			warm = s.AppendValues(warm[:0])
+			t := time.Now()
+			dst, err = ix.AppendQuery(dst[:0], s, cfg.Threshold)
+			lat[q] = time.Since(t)
+			if err != nil {
+				fail(err)
+			}
+			matches += len(dst)
+		}
+		qcpu = processCPU() - qcpu
+		slices.Sort(lat)
+		var sum time.Duration
+		for _, d := range lat {
+			sum += d
+		}
+		pct := func(p float64) float64 {
+			return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Nanoseconds()) / 1e3
+		}
+		fmt.Printf("rep %d query: p50 %.2f µs, p90 %.2f µs, p99 %.2f µs, p99.9 %.2f µs, max %.0f µs, mean %.2f µs, CPU %.2f µs/query; %.2f matches/query (%d queries)\n",
+			rep, pct(0.5), pct(0.9), pct(0.99), pct(0.999), float64(lat[len(lat)-1].Nanoseconds())/1e3,
+			float64(sum.Nanoseconds())/1e3/float64(len(lat)), float64(qcpu.Nanoseconds())/1e3/float64(len(lat)),
+			float64(matches)/float64(len(lat)), len(lat))
+
+		if *bulk {
+			var buf bytes.Buffer
+			if _, err := ix.WriteTo(&buf); err != nil {
+				fail(err)
+			}
+			ix = nil
+			runtime.GC()
+			runtime.ReadMemStats(&ms0)
+			start, cpu0 := time.Now(), processCPU()
+			ix2, err := dedup.ReadIndex(bytes.NewReader(buf.Bytes()))
+			if err != nil {
+				fail(err)
+			}
+			load, loadCPU := time.Since(start), processCPU()-cpu0
+			runtime.GC()
+			runtime.ReadMemStats(&ms1)
+			heap := float64(int64(ms1.HeapAlloc)-int64(ms0.HeapAlloc)) / float64(n2)
+			fmt.Printf("rep %d load:  %.0f docs/s (%s, ReadIndex from memory, IDs included), per CPU second %.0f docs, heap %.0f B/doc, sans values %.0f B/doc\n",
+				rep, float64(n2)/load.Seconds(), load.Round(time.Millisecond), cpuRate(n2, loadCPU), heap, heap-float64(4*cfg.NumHashes))
+			runtime.KeepAlive(ix2)
+			runtime.KeepAlive(&buf)
+		}
+	}
+}
+
+// cpuRate returns n per second of d, or 0 if d was not measured.
+func cpuRate(n int, d time.Duration) float64 {
+	if d <= 0 {
+		return 0
+	}
+	return float64(n) / d.Seconds()
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "indexbench:", err)
+	os.Exit(1)
+}
+
+// synthSigs signs n synthetic shingle sets on every core: 200–600 random
+// shingles each, 30% near copies of an earlier set.
+func synthSigs(h *dedup.Hasher, n int, seed uint64) []dedup.Signature {
+	type plan struct {
+		seed uint64
+		base int // -1 or index of the set copied
+	}
+	r := rand.New(rand.NewPCG(seed, 7))
+	plans := make([]plan, n)
+	for i := range plans {
+		plans[i] = plan{seed: r.Uint64(), base: -1}
+		if i > 0 && r.Float64() < 0.3 {
+			plans[i].base = r.IntN(i)
+			for plans[plans[i].base].base >= 0 {
+				plans[i].base = plans[plans[i].base].base
+			}
+		}
+	}
+	makeSet := func(i int, dst []uint64) []uint64 {
+		p := plans[i]
+		s := p.seed
+		if p.base >= 0 {
+			s = plans[p.base].seed
+		}
+		rs := rand.New(rand.NewPCG(s, 1))
+		m := 200 + rs.IntN(400)
+		dst = dst[:0]
+		for range m {
+			dst = append(dst, rs.Uint64())
+		}
+		if p.base >= 0 {
+			rc := rand.New(rand.NewPCG(p.seed, 2))
+			swap := 0.1 + 0.2*rc.Float64()
+			for j := range dst {
+				if rc.Float64() < swap {
+					dst[j] = rc.Uint64()
+				}
+			}
+		}
+		return dst
+	}
+	sigs := make([]dedup.Signature, n)
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for w := range workers {
+		wg.Go(func() {
+			var set []uint64
+			for i := w; i < n; i += workers {
+				set = makeSet(i, set)
+				sigs[i] = h.SignShingles(set)
+			}
+		})
+	}
+	wg.Wait()
+	return sigs
+}
+
+// corpusSigs signs the first n articles with words of a JSON Lines
+// corpus on every core.
+func corpusSigs(h *dedup.Hasher, path string, n int) ([]dedup.Signature, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	type job struct {
+		i    int
+		line []byte
+	}
+	jobs := make(chan job, 256)
+	var mu sync.Mutex
+	sigs := make([]dedup.Signature, 0, min(n, 1<<20))
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			var a struct {
+				Text string `json:"text"`
+			}
+			for j := range jobs {
+				a.Text = ""
+				if json.Unmarshal(j.line, &a) != nil {
+					continue
+				}
+				s := h.Sign(a.Text)
+				mu.Lock()
+				for len(sigs) <= j.i {
+					sigs = append(sigs, dedup.Signature{})
+				}
+				sigs[j.i] = s
+				mu.Unlock()
+			}
+		})
+	}
+	r := bufio.NewReaderSize(f, 1<<20)
+	i := 0
+	for i < n {
+		line, err := r.ReadBytes('\n')
+		if len(bytes.TrimSpace(line)) > 0 {
+			jobs <- job{i, line}
+			i++
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			close(jobs)
+			return nil, err
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	// Drop empty signatures (texts with no words): they are not indexed.
+	out := sigs[:0]
+	for _, s := range sigs {
+		if !s.Empty() {
+			out = append(out, s)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: no article with words", path)
+	}
+	return out, nil
+}
