@@ -224,21 +224,13 @@ func (s *Shingler) tokenize(text string) {
 	end()
 }
 
-// lookup returns the cache slot of the word b[i:i+n], stemming the word
-// on a miss; cap(b) must be at least i+n+wordPad (see tokenize). The slot
-// is valid until the next lookup.
-func (s *Shingler) lookup(b []byte, i, n int) *cacheSlot {
-	head := wordHead(b, i, n)
-	hash := wordHash(b, i, n, head)
-	if sl := s.cache.find(b, i, n, head, hash); sl != nil {
-		return sl
+// lookup returns the term of the word b[i:i+n], stemming the word on a
+// miss; cap(b) must be at least i+n+wordPad (see tokenize).
+func (s *Shingler) lookup(b []byte, i, n int) term {
+	if t, ok := s.cache.get(b, i, n); ok {
+		return t
 	}
-	return s.miss(b[i:i+n], head, hash)
-}
-
-// miss stems a word that is not in the cache and caches it.
-func (s *Shingler) miss(w []byte, head, hash uint64) *cacheSlot {
-	word := string(w)
+	word := string(b[i : i+n])
 	stem := word
 	stop := s.cfg.StopWords && s.lang.isStop(word)
 	if !s.cfg.NoStem {
@@ -253,11 +245,39 @@ func (s *Shingler) miss(w []byte, head, hash uint64) *cacheSlot {
 	if s.cache.len() >= maxCachedTerms {
 		s.cache.reset()
 	}
-	return s.cache.insert(hash, head, cacheEntry{word: word, stem: stem}, d.Sum64(), stop)
+	return s.cache.put(b, i, n, cacheEntry{word: word, stem: stem}, d.Sum64(), stop)
 }
 
-// stemOf returns the stem of a slot that lookup returned.
-func (s *Shingler) stemOf(sl *cacheSlot) string { return s.cache.cold[uint32(sl.meta)].stem }
+// appendTermHashes sets s.terms to the term hashes of the words in
+// s.spans that are not stop words (and s.sents to their sentences, if
+// sents), as lookup gives them, with the cache's short table probed
+// inline first.
+func (s *Shingler) appendTermHashes(sents bool) {
+	s.terms = s.terms[:0]
+	s.sents = s.sents[:0]
+	b := s.buf
+	for _, sp := range s.spans {
+		n := sp.end - sp.start
+		h, ok := uint64(0), false
+		if n <= 8 {
+			h, ok = s.cache.shortTerm(wordHead(b, sp.start, n))
+		}
+		if !ok {
+			t := s.lookup(b, sp.start, n)
+			if t.stop {
+				continue
+			}
+			h = t.hash
+		}
+		s.terms = append(s.terms, h)
+		if sents {
+			s.sents = append(s.sents, sp.sentence)
+		}
+	}
+}
+
+// stemOf returns the stem of a term that lookup returned.
+func (s *Shingler) stemOf(t term) string { return s.cache.cold[t.idx].stem }
 
 // Stem returns the stem of one word as the pipeline makes it: normalized,
 // stemmed with the Snowball stemmer of the Config's language (unless
@@ -284,8 +304,8 @@ func (s *Shingler) AppendTokens(dst []string, text string) []string {
 func (s *Shingler) AppendTerms(dst []string, text string) []string {
 	s.tokenize(text)
 	for _, sp := range s.spans {
-		if sl := s.lookup(s.buf, sp.start, sp.end-sp.start); sl.meta&metaStop == 0 {
-			dst = append(dst, s.stemOf(sl))
+		if t := s.lookup(s.buf, sp.start, sp.end-sp.start); !t.stop {
+			dst = append(dst, s.stemOf(t))
 		}
 	}
 	return dst
@@ -321,12 +341,7 @@ func (s *Shingler) AppendShingles(dst []string, text string) []string {
 // words than Config.Size appends one shingle of all its words.
 func (s *Shingler) AppendHashes(dst []uint64, text string) []uint64 {
 	s.tokenize(text)
-	s.terms = s.terms[:0]
-	for _, sp := range s.spans {
-		if sl := s.lookup(s.buf, sp.start, sp.end-sp.start); sl.meta&metaStop == 0 {
-			s.terms = append(s.terms, sl.term)
-		}
-	}
+	s.appendTermHashes(false)
 	return s.appendShingleHashes(dst, s.terms)
 }
 
@@ -424,14 +439,7 @@ type SentenceShingle struct {
 // to find which sentences of two texts share wording.
 func (s *Shingler) AppendSentenceShingles(dst []SentenceShingle, text string) []SentenceShingle {
 	s.tokenize(text)
-	s.terms = s.terms[:0]
-	s.sents = s.sents[:0]
-	for _, sp := range s.spans {
-		if sl := s.lookup(s.buf, sp.start, sp.end-sp.start); sl.meta&metaStop == 0 {
-			s.terms = append(s.terms, sl.term)
-			s.sents = append(s.sents, sp.sentence)
-		}
-	}
+	s.appendTermHashes(true)
 	n := s.cfg.Size
 	for i := 0; i < len(s.terms); {
 		j := i
