@@ -9,7 +9,10 @@
 // Documents (objects with "id", "text", "cluster"; a null or absent
 // cluster means the document is a copy of nothing) are clustered with
 // Deduper.Cluster and scored with pair precision, recall and F1, the
-// adjusted Rand index and B-cubed F1. Pairs (objects with "text1",
+// adjusted Rand index and B-cubed F1. With -stream they are fed to
+// Deduper.Add one at a time in file order instead, as a streaming user
+// would, and each copy joins the cluster of the article Add names in
+// CopyOf. Pairs (objects with "text1",
 // "text2", "label" 0/1) are scored with Deduper.Compare against the
 // threshold; -tune TRAIN.jsonl first picks the threshold that maximises
 // accuracy on a training file. -sweep prints the figures over a grid of
@@ -42,10 +45,11 @@ func main() {
 
 // options are the command's flags.
 type options struct {
-	cfg   dedup.Config
-	tune  string
-	sweep bool
-	plot  string
+	cfg    dedup.Config
+	tune   string
+	sweep  bool
+	plot   string
+	stream bool
 }
 
 func run(args []string, stdout io.Writer) error {
@@ -58,6 +62,7 @@ func run(args []string, stdout io.Writer) error {
 	fs.StringVar(&o.tune, "tune", "", "pairs mode: pick the threshold on this training file first")
 	fs.BoolVar(&o.sweep, "sweep", false, "print figures over a grid of thresholds and shingle sizes")
 	fs.StringVar(&o.plot, "plot", "", "with -sweep: write the precision/recall curve to this SVG file")
+	fs.BoolVar(&o.stream, "stream", false, "docs mode: add the documents one at a time in file order (Deduper.Add) instead of clustering the batch")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: go run ./bench/quality [flags] FILE.jsonl")
 		fs.PrintDefaults()
@@ -105,7 +110,30 @@ type docFigures struct {
 	RelatedSameGold int `json:"related_same_gold"`
 }
 
-func evalDocs(cfg dedup.Config, docs []Document, gold []string) (docFigures, error) {
+// streamClusters adds docs to d one at a time and returns each
+// document's cluster: a copy joins the cluster of the article Add names
+// in CopyOf. A document Add rejects (no words) stays alone.
+func streamClusters(d *dedup.Deduper, docs []Document) ([]int, error) {
+	pred := make([]int, len(docs))
+	pos := make(map[string]int, len(docs))
+	for i, doc := range docs {
+		pred[i] = i
+		res, err := d.Add(doc.ID, doc.Text)
+		if errors.Is(err, dedup.ErrEmpty) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		pos[doc.ID] = i
+		if !res.New {
+			pred[i] = pred[pos[res.CopyOf]]
+		}
+	}
+	return pred, nil
+}
+
+func evalDocs(cfg dedup.Config, docs []Document, gold []string, stream bool) (docFigures, error) {
 	d, err := dedup.New(cfg)
 	if err != nil {
 		return docFigures{}, err
@@ -116,11 +144,28 @@ func evalDocs(cfg dedup.Config, docs []Document, gold []string) (docFigures, err
 		arts[i] = dedup.Article{ID: doc.ID, Text: doc.Text}
 		pos[doc.ID] = i
 	}
-	res, err := d.Cluster(arts)
-	if err != nil {
+	mode := "docs"
+	var res *dedup.Clustering
+	var pred []int
+	if stream {
+		mode = "stream"
+		if pred, err = streamClusters(d, docs); err != nil {
+			return docFigures{}, err
+		}
+		res = &dedup.Clustering{}
+		seen := map[int]int{}
+		for i, c := range pred {
+			if _, ok := seen[c]; !ok {
+				seen[c] = len(res.Clusters)
+				res.Clusters = append(res.Clusters, dedup.Cluster{})
+			}
+			k := seen[c]
+			res.Clusters[k].Members = append(res.Clusters[k].Members, docs[i].ID)
+		}
+	} else if res, err = d.Cluster(arts); err != nil {
 		return docFigures{}, err
 	}
-	pred := make([]int, len(docs))
+	pred = make([]int, len(docs))
 	mixed := 0
 	for c, cl := range res.Clusters {
 		golds := map[string]bool{}
@@ -155,7 +200,7 @@ func evalDocs(cfg dedup.Config, docs []Document, gold []string) (docFigures, err
 	c := d.Config()
 	return docFigures{
 		Related: len(res.Related), RelatedSameGold: sameGold,
-		Mode: "docs", Docs: len(docs), Threshold: c.Threshold, ShingleSize: c.Shingle.Size,
+		Mode: mode, Docs: len(docs), Threshold: c.Threshold, ShingleSize: c.Shingle.Size,
 		Clusters: len(res.Clusters), ARI: ari,
 		PairPrecision: pc.Precision(), PairRecall: pc.Recall(), PairF1: pc.F1(),
 		BCubedF1: b3.F1, MixedClusters: mixed,
@@ -169,7 +214,7 @@ func runDocs(o options, path string, w io.Writer) error {
 	}
 	gold := GoldLabels(docs)
 	if o.sweep {
-		rows, err := sweep(o.cfg, func(cfg dedup.Config) (docFigures, error) { return evalDocs(cfg, docs, gold) })
+		rows, err := sweep(o.cfg, func(cfg dedup.Config) (docFigures, error) { return evalDocs(cfg, docs, gold, o.stream) })
 		if err != nil {
 			return err
 		}
@@ -196,12 +241,13 @@ func runDocs(o options, path string, w io.Writer) error {
 			Grid []docFigures `json:"grid"`
 		}{"docs-sweep", best, rows})
 	}
-	f, err := evalDocs(o.cfg, docs, gold)
+	f, err := evalDocs(o.cfg, docs, gold, o.stream)
 	if err != nil {
 		return err
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "file\t%s\n", path)
+	fmt.Fprintf(tw, "mode\t%s\n", f.Mode)
 	fmt.Fprintf(tw, "documents\t%d\n", f.Docs)
 	fmt.Fprintf(tw, "threshold\t%.3f\n", f.Threshold)
 	fmt.Fprintf(tw, "shingle size\t%d\n", f.ShingleSize)
@@ -212,7 +258,9 @@ func runDocs(o options, path string, w io.Writer) error {
 	fmt.Fprintf(tw, "adjusted Rand index\t%.4f\n", f.ARI)
 	fmt.Fprintf(tw, "B-cubed F1\t%.4f\n", f.BCubedF1)
 	fmt.Fprintf(tw, "clusters mixing stories\t%d\n", f.MixedClusters)
-	fmt.Fprintf(tw, "partial relations\t%d (%d within one gold cluster)\n", f.Related, f.RelatedSameGold)
+	if !o.stream {
+		fmt.Fprintf(tw, "partial relations\t%d (%d within one gold cluster)\n", f.Related, f.RelatedSameGold)
+	}
 	tw.Flush()
 	return printJSON(w, f)
 }

@@ -49,6 +49,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		// A file name here used to be ignored silently while the
+		// program waited on stdin.
+		return fmt.Errorf("unexpected arguments %q: stream reads articles from standard input (stream < FILE)", fs.Args())
+	}
 	if *indexPath != "" && *redisURL != "" {
 		return errors.New("-index and -redis exclude each other")
 	}

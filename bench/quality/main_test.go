@@ -1,0 +1,53 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/neardup/neardup/dedup"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// story is a text long enough to have a few dozen shingles.
+const story = "The city council voted on Tuesday to close the old bridge over the river " +
+	"after engineers found deep cracks in two of its piers. Traffic will move to the " +
+	"northern crossing while the state decides whether to repair or replace it. " +
+	"The mayor said the closure would last at least six months."
+
+const other = "A late frost damaged most of the apple blossoms in the valley this spring, " +
+	"and growers now expect a harvest of less than half the usual size. Prices at the " +
+	"farmers market have already risen, and several orchards have cut seasonal jobs."
+
+func TestStreamClusters(t *testing.T) {
+	d, err := dedup.New(dedup.Config{})
+	require.NoError(t, err)
+	docs := []Document{
+		{ID: "a", Text: story},
+		{ID: "b", Text: other},
+		{ID: "empty", Text: "  ...  "},
+		{ID: "a2", Text: "BRIDGE CLOSED — " + strings.Replace(story, "Tuesday", "Monday", 1)},
+	}
+	pred, err := streamClusters(d, docs)
+	require.NoError(t, err)
+	assert.Equal(t, pred[0], pred[3], "the copy joins the cluster of the article it copies")
+	assert.NotEqual(t, pred[0], pred[1])
+	assert.NotEqual(t, pred[0], pred[2])
+	assert.NotEqual(t, pred[1], pred[2])
+
+	// The same file in batch and stream mode: both find this copy.
+	gold := []string{"s", NoCluster, NoCluster, "s"}
+	for _, stream := range []bool{false, true} {
+		f, err := evalDocs(dedup.Config{}, docs, gold, stream)
+		require.NoError(t, err)
+		assert.InDelta(t, 1.0, f.ARI, 1e-9, "stream=%v", stream)
+		assert.Equal(t, map[bool]string{false: "docs", true: "stream"}[stream], f.Mode)
+	}
+}
+
+func TestStreamClustersDuplicateID(t *testing.T) {
+	d, err := dedup.New(dedup.Config{})
+	require.NoError(t, err)
+	_, err = streamClusters(d, []Document{{ID: "a", Text: story}, {ID: "a", Text: other}})
+	assert.ErrorIs(t, err, dedup.ErrDuplicateID)
+}
