@@ -28,12 +28,12 @@ func TestStreamClusters(t *testing.T) {
 		{ID: "empty", Text: "  ...  "},
 		{ID: "a2", Text: "BRIDGE CLOSED — " + strings.Replace(story, "Tuesday", "Monday", 1)},
 	}
-	pred, err := streamClusters(d, docs)
-	require.NoError(t, err)
-	assert.Equal(t, pred[0], pred[3], "the copy joins the cluster of the article it copies")
-	assert.NotEqual(t, pred[0], pred[1])
-	assert.NotEqual(t, pred[0], pred[2])
-	assert.NotEqual(t, pred[1], pred[2])
+	for _, pred := range twoOf(streamClusters(d, docs)) {
+		assert.Equal(t, pred[0], pred[3], "the copy joins the cluster of the article it copies")
+		assert.NotEqual(t, pred[0], pred[1])
+		assert.NotEqual(t, pred[0], pred[2])
+		assert.NotEqual(t, pred[1], pred[2])
+	}
 
 	// The same file in batch and stream mode: both find this copy.
 	gold := []string{"s", NoCluster, NoCluster, "s"}
@@ -48,6 +48,38 @@ func TestStreamClusters(t *testing.T) {
 func TestStreamClustersDuplicateID(t *testing.T) {
 	d, err := dedup.New(dedup.Config{})
 	require.NoError(t, err)
-	_, err = streamClusters(d, []Document{{ID: "a", Text: story}, {ID: "a", Text: other}})
+	_, _, err = streamClusters(d, []Document{{ID: "a", Text: story}, {ID: "a", Text: other}})
 	assert.ErrorIs(t, err, dedup.ErrDuplicateID)
+}
+
+// TestStreamClustersMerge: a document that copies two articles held in
+// different clusters merges them when clusters follow every match, and
+// joins only its best match when they follow CopyOf.
+func TestStreamClustersMerge(t *testing.T) {
+	d, err := dedup.New(dedup.Config{})
+	require.NoError(t, err)
+	docs := []Document{
+		{ID: "story", Text: story},
+		{ID: "other", Text: other},
+		{ID: "both", Text: story + "\n\n" + other},
+	}
+	byMatches, byCopyOf, err := streamClusters(d, docs)
+	require.NoError(t, err)
+	assert.Equal(t, []int{0, 0, 0}, byMatches)
+	assert.Equal(t, 2, countDistinct(byCopyOf))
+}
+
+func twoOf(a, b []int, err error) [][]int {
+	if err != nil {
+		panic(err)
+	}
+	return [][]int{a, b}
+}
+
+func countDistinct(xs []int) int {
+	m := map[int]bool{}
+	for _, x := range xs {
+		m[x] = true
+	}
+	return len(m)
 }
