@@ -3,6 +3,7 @@ package shingle
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -121,6 +122,42 @@ func TestWordHeadAndHash(t *testing.T) {
 		assert.Equal(t, wordHash(a, 0, n, ha), wordHash(b, 0, n, hb), n)
 		if n < 8 {
 			assert.Zero(t, ha>>(8*n), n)
+		}
+	}
+}
+
+// TestSortDistinct compares sortDistinct with slices.Sort and
+// slices.Compact on uniform sets, sets with repeats and sets crowded into
+// one bucket.
+func TestSortDistinct(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	s, err := New(Config{})
+	require.NoError(t, err)
+	for _, m := range []int{0, 1, 2, 63, 64, 65, 600, 1000, 5000} {
+		for kind := range 4 {
+			set := make([]uint64, m)
+			for i := range set {
+				switch kind {
+				case 0: // uniform
+					set[i] = rng.Uint64()
+				case 1: // repeats
+					set[i] = rng.Uint64N(uint64(m/3 + 1))
+				case 2: // one bucket
+					set[i] = rng.Uint64() >> 20
+				case 3: // uniform with repeats and zeros
+					set[i] = rng.Uint64()
+					if i > 0 && rng.IntN(4) == 0 {
+						set[i] = set[rng.IntN(i)]
+					}
+					if rng.IntN(50) == 0 {
+						set[i] = 0
+					}
+				}
+			}
+			want := slices.Compact(slices.Sorted(slices.Values(set)))
+			got := slices.Clone(set)
+			n := s.sortDistinct(got)
+			require.True(t, slices.Equal(want, got[:n]), "m=%d kind=%d", m, kind)
 		}
 	}
 }

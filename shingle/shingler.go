@@ -28,8 +28,8 @@ type Shingler struct {
 	spans []span   // one per word, into buf
 	terms []uint64 // term hashes of the words that survive filtering
 	sents []int    // sentence of each term (AppendSentenceShingles)
-	sortb []uint64 // scratch of sortHashes
-	count []uint32 // bucket counts of sortHashes
+	sortb []uint64 // scratch of appendShingleHashes
+	count []uint32 // bucket counts of appendShingleHashes
 	cache stemCache
 }
 
@@ -101,6 +101,25 @@ var asciiClass = func() (t [256]uint8) {
 	return t
 }()
 
+// asciiWordEnd returns the end of the run of ASCII letters and digits
+// that starts at b[i] (cap(b) >= len(b)+wordPad), eight bytes at a time.
+func asciiWordEnd(b []byte, i int) int {
+	for k := i; k < len(b); k += 8 {
+		x := loadWord(b, k)
+		// With the high bits cleared no sum carries into the next
+		// byte; a byte's high bit in (y + 0x80-lo) &^ (y + 0x80-hi-1)
+		// is set when lo <= byte <= hi.
+		y := x &^ highs
+		lower := (y + (0x80-'a')*ones) &^ (y + (0x80-'z'-1)*ones)
+		upper := (y + (0x80-'A')*ones) &^ (y + (0x80-'Z'-1)*ones)
+		digit := (y + (0x80-'0')*ones) &^ (y + (0x80-'9'-1)*ones)
+		if other := (^(lower | upper | digit) | x) & highs; other != 0 {
+			return min(k+bits.TrailingZeros64(other)/8, len(b))
+		}
+	}
+	return len(b)
+}
+
 // runeAt decodes the rune at b[i:], or returns -1 past the end.
 func runeAt(b []byte, i int) (rune, int) {
 	if i >= len(b) {
@@ -171,13 +190,14 @@ func (s *Shingler) tokenize(text string) {
 			if start < 0 {
 				begin(i)
 			}
-			k := i
-			for ; k < len(b) && asciiClass[b[k]] == asciiWord; k++ {
-				if b[k] <= '9' {
-					letters = 2 // digits end an acronym run
-				} else {
-					letters++
-				}
+			k := asciiWordEnd(b, i)
+			// Byte by byte, letters would count up and digits set
+			// it to 2; only letters == 1 is ever tested, so any
+			// count above 1 is as good as 2.
+			if k-i == 1 && c > '9' {
+				letters++
+			} else {
+				letters = 2
 			}
 			add(i, k)
 			prev = rune(b[k-1])
@@ -351,25 +371,30 @@ func (s *Shingler) appendShingleHashes(dst []uint64, terms []uint64) []uint64 {
 		return dst
 	}
 	n := min(s.cfg.Size, len(terms))
+	m := len(terms) - n + 1 // shingles, repeats included
 	base := len(dst)
-	for i := 0; i+n <= len(terms); i++ {
-		dst = append(dst, combine(s.cfg.Seed, terms[i:i+n]))
-	}
+	dst = slices.Grow(dst, m)[:base+m]
 	set := dst[base:]
-	s.sortHashes(set)
-	return dst[:base+len(slices.Compact(set))]
+	for i := range set {
+		set[i] = combine(s.cfg.Seed, terms[i:i+n])
+	}
+	return dst[:base+s.sortDistinct(set)]
 }
 
-// sortHashes sorts set ascending. Shingle hashes are uniform, so it
-// distributes them into about len(set) buckets by their top bits and
-// sorts each bucket, which holds a few values, by insertion.
-func (s *Shingler) sortHashes(set []uint64) {
-	n := len(set)
-	if n < 64 {
+// sortDistinct sorts set ascending, moves its distinct values to the front
+// and returns their number.
+//
+// Shingle hashes are uniform: one counting-sort pass on their top bits
+// (about two buckets per hash) leaves them nearly sorted, and an insertion
+// pass, which only moves hashes that share a bucket, finishes the job. A
+// set whose values crowd into a few buckets is sorted by slices.Sort.
+func (s *Shingler) sortDistinct(set []uint64) int {
+	m := len(set)
+	if m < 64 {
 		slices.Sort(set)
-		return
+		return len(slices.Compact(set))
 	}
-	nb := bits.Len(uint(n))
+	nb := bits.Len(uint(m)) + 1
 	shift := 64 - nb
 	if cap(s.count) < 1<<nb {
 		s.count = make([]uint32, 1<<nb)
@@ -379,33 +404,39 @@ func (s *Shingler) sortHashes(set []uint64) {
 	for _, v := range set {
 		count[v>>shift]++
 	}
-	sum := uint32(0)
+	sum, most := uint32(0), uint32(0)
 	for b, c := range count {
 		count[b] = sum
 		sum += c
+		most = max(most, c)
 	}
-	s.sortb = slices.Grow(s.sortb[:0], n)[:n]
+	s.sortb = slices.Grow(s.sortb[:0], m)[:m]
 	out := s.sortb
 	for _, v := range set {
 		b := v >> shift
 		out[count[b]] = v
 		count[b]++
 	}
-	// count[b] is now the end of bucket b.
-	start := uint32(0)
-	for _, end := range count {
-		if bucket := out[start:end]; len(bucket) > 16 {
-			slices.Sort(bucket)
-		} else {
-			for i := 1; i < len(bucket); i++ {
-				for j := i; j > 0 && bucket[j] < bucket[j-1]; j-- {
-					bucket[j], bucket[j-1] = bucket[j-1], bucket[j]
-				}
+	if most > 32 {
+		// Insertion could take quadratic time.
+		slices.Sort(out)
+	} else {
+		for i := 1; i < len(out); i++ {
+			for j := i; j > 0 && out[j] < out[j-1]; j-- {
+				out[j], out[j-1] = out[j-1], out[j]
 			}
 		}
-		start = end
 	}
-	copy(set, out)
+	// Copy back without repeats.
+	set[0] = out[0]
+	k := 1
+	for _, v := range out[1:] {
+		set[k] = v
+		if v != set[k-1] {
+			k++
+		}
+	}
+	return k
 }
 
 // combine hashes a sequence of term hashes into one shingle hash; the
