@@ -375,8 +375,19 @@ func (s *Shingler) appendShingleHashes(dst []uint64, terms []uint64) []uint64 {
 	base := len(dst)
 	dst = slices.Grow(dst, m)[:base+m]
 	set := dst[base:]
-	for i := range set {
-		set[i] = combine(s.cfg.Seed, terms[i:i+n])
+	if n == 3 {
+		// combine of three terms, unrolled (the default size).
+		h0 := bits.RotateLeft64(s.cfg.Seed^uint64(n)*0x9e3779b97f4a7c15, 29)
+		terms = terms[:len(set)+2]
+		for i := range set {
+			h := mix64(h0 ^ terms[i])
+			h = mix64(bits.RotateLeft64(h, 29) ^ terms[i+1])
+			set[i] = mix64(bits.RotateLeft64(h, 29) ^ terms[i+2])
+		}
+	} else {
+		for i := range set {
+			set[i] = combine(s.cfg.Seed, terms[i:i+n])
+		}
 	}
 	return dst[:base+s.sortDistinct(set)]
 }
