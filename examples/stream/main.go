@@ -1,6 +1,7 @@
 // Command stream reads news articles as JSON Lines from stdin, one object
 // with "id" and "text" a line, and prints for each whether it is new or a
-// copy of an article read before, with the similarity.
+// copy of an article read before, with the similarity, and the cluster the
+// article belongs to so far.
 //
 // Usage:
 //
@@ -15,9 +16,18 @@
 // lives in Redis (package dedup/redisstore), so several instances started
 // side by side share it: a copy read by one is matched against an article
 // another read a moment before.
+//
+// Clusters are kept the way the README recommends for a stream: an article
+// joins the cluster of every article it matches (Result.Matches, not only
+// CopyOf), merging clusters when it matches two. A cluster is named by its
+// earliest article in this run; an answer that merged clusters lists the
+// names that were merged away. Clusters cover this run only: an article
+// indexed by an earlier run (with -index or -redis) starts as its own
+// cluster.
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -25,6 +35,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 
 	"github.com/neardup/neardup/dedup"
 	"github.com/neardup/neardup/dedup/redisstore"
@@ -77,6 +88,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return err
 	}
 	enc := json.NewEncoder(stdout)
+	cl := newClusters()
 	err = articles.ReadLines(stdin, func(n int, a dedup.Article, err error) error {
 		if err != nil {
 			fmt.Fprintf(stderr, "stream: %v (skipped)\n", err)
@@ -87,13 +99,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stderr, "stream: line %d: %v (skipped)\n", n, err)
 			return nil
 		}
+		name, merged := cl.add(res)
 		if *asJSON {
-			return enc.Encode(res)
+			return enc.Encode(answer{Result: res, Cluster: name, Merged: merged})
 		}
 		if res.New {
-			_, err = fmt.Fprintf(stdout, "%s\tnew\n", res.ID)
+			_, err = fmt.Fprintf(stdout, "%s\tnew\tcluster %s\n", res.ID, name)
 		} else {
-			_, err = fmt.Fprintf(stdout, "%s\tcopy of %s\t%.3f\n", res.ID, res.CopyOf, res.Similarity)
+			_, err = fmt.Fprintf(stdout, "%s\tcopy of %s\t%.3f\tcluster %s\n", res.ID, res.CopyOf, res.Similarity, name)
+		}
+		if err == nil && len(merged) > 0 {
+			_, err = fmt.Fprintf(stdout, "\tmerged clusters %v into %s\n", merged, name)
 		}
 		return err
 	})
@@ -104,4 +120,73 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return d.Index().Save(*indexPath)
 	}
 	return nil
+}
+
+// answer is one line of -json output.
+type answer struct {
+	dedup.Result
+	// Cluster names the article's cluster: its earliest article.
+	Cluster string `json:"cluster"`
+	// Merged lists the clusters this article joined into Cluster.
+	Merged []string `json:"merged,omitempty"`
+}
+
+// clusters is a union-find over article IDs, in arrival order.
+type clusters struct {
+	parent map[string]string
+	order  map[string]int
+}
+
+func newClusters() *clusters {
+	return &clusters{parent: map[string]string{}, order: map[string]int{}}
+}
+
+// find returns the name of id's cluster; an ID never seen names itself.
+func (c *clusters) find(id string) string {
+	for {
+		p, ok := c.parent[id]
+		if !ok || p == id {
+			return id
+		}
+		if gp := c.parent[p]; gp != "" {
+			c.parent[id] = gp
+		}
+		id = p
+	}
+}
+
+// rank orders cluster names: earlier articles first, IDs from earlier
+// runs (never added here) before all of this run's.
+func (c *clusters) rank(id string) int {
+	if r, ok := c.order[id]; ok {
+		return r + 1
+	}
+	return 0
+}
+
+// add records res and returns the article's cluster and the clusters
+// merged into it.
+func (c *clusters) add(res dedup.Result) (string, []string) {
+	c.order[res.ID] = len(c.order)
+	c.parent[res.ID] = res.ID
+	roots := []string{res.ID}
+	for _, m := range res.Matches {
+		r := c.find(m.ID)
+		if !slices.Contains(roots, r) {
+			roots = append(roots, r)
+		}
+	}
+	slices.SortFunc(roots, func(a, b string) int { return cmp.Or(cmp.Compare(c.rank(a), c.rank(b)), cmp.Compare(a, b)) })
+	name := roots[0]
+	var merged []string
+	for _, r := range roots[1:] {
+		c.parent[r] = name
+		if r != res.ID {
+			merged = append(merged, r)
+		}
+	}
+	if c.parent[name] == "" {
+		c.parent[name] = name
+	}
+	return name, merged
 }
