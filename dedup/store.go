@@ -126,6 +126,8 @@ type memStore struct {
 	sent   sentences
 
 	heads []bandTable // per band: key -> document number + 1
+
+	sink uint32 // receives loads made only to bring lines into cache
 }
 
 // Document blocks are kept in chunks of chunkDocs blocks (the first chunk
@@ -181,6 +183,23 @@ func (s *memStore) keyOf(doc uint32, b int) uint64 {
 	return bandKey(s.blocks[doc>>chunkShift][off:off+s.rows], b)
 }
 
+// bandVals returns document doc's values in band b.
+func (s *memStore) bandVals(doc uint32, b int) []uint32 {
+	off := int(doc&chunkMask)*s.stride + b*s.rows
+	return s.blocks[doc>>chunkShift][off : off+s.rows : off+s.rows]
+}
+
+// hasKey reports whether document doc's band-b key is key, whose band
+// values are vals (nil if unknown). Equal values make equal keys, which
+// saves hashing the document's values in the common case of a match;
+// other values are hashed, so that the answer is exactly keyOf == key.
+func (s *memStore) hasKey(doc uint32, b int, key uint64, vals []uint32) bool {
+	if vals != nil && slices.Equal(s.bandVals(doc, b), vals) {
+		return true
+	}
+	return s.keyOf(doc, b) == key
+}
+
 func (s *memStore) Add(rec Record, keys []uint64) error {
 	if len(rec.Values) != s.k || len(keys) != s.bands {
 		return fmt.Errorf("%w: record of %d values and %d keys, store wants %d and %d",
@@ -222,37 +241,43 @@ const prefetchGroup = 32
 // addRecord stores rec, without postings, under a free or new document
 // number, which it returns. rec.ID must not be stored.
 func (s *memStore) addRecord(rec Record) uint32 {
-	var doc uint32
-	if n := len(s.free); n > 0 {
-		doc = s.free[n-1]
-		s.free = s.free[:n-1]
-		s.ids[doc] = rec.ID
-	} else {
-		doc = uint32(len(s.ids))
-		s.ids = append(s.ids, rec.ID)
-		c := int(doc >> chunkShift)
-		if c == len(s.blocks) {
-			n := chunkDocs * s.stride
-			if c == 0 {
-				n = 8 * s.stride
-			}
-			s.blocks = append(s.blocks, make([]uint32, 0, n))
-		}
-		ch := s.blocks[c]
-		if len(ch)+s.stride > cap(ch) {
-			// Only the first chunk grows.
-			nc := make([]uint32, len(ch), min(2*cap(ch), chunkDocs*s.stride))
-			copy(nc, ch)
-			ch = nc
-		}
-		s.blocks[c] = ch[:len(ch)+s.stride]
-	}
+	doc := s.newDoc(rec.ID)
 	blk := s.block(doc)
 	copy(blk, rec.Values)
 	clear(blk[s.k : s.k+s.bands])
 	blk[s.k+s.bands] = uint32(min(rec.Shingles, 1<<32-1))
 	s.sent.set(doc, rec.Sentences)
 	s.byID[rec.ID] = doc
+	return doc
+}
+
+// newDoc takes a free or new document number for id, which it returns,
+// with room for its block; the caller fills the block and byID.
+func (s *memStore) newDoc(id string) uint32 {
+	if n := len(s.free); n > 0 {
+		doc := s.free[n-1]
+		s.free = s.free[:n-1]
+		s.ids[doc] = id
+		return doc
+	}
+	doc := uint32(len(s.ids))
+	s.ids = append(s.ids, id)
+	c := int(doc >> chunkShift)
+	if c == len(s.blocks) {
+		n := chunkDocs * s.stride
+		if c == 0 {
+			n = 8 * s.stride
+		}
+		s.blocks = append(s.blocks, make([]uint32, 0, n))
+	}
+	ch := s.blocks[c]
+	if len(ch)+s.stride > cap(ch) {
+		// Only the first chunk grows.
+		nc := make([]uint32, len(ch), min(2*cap(ch), chunkDocs*s.stride))
+		copy(nc, ch)
+		ch = nc
+	}
+	s.blocks[c] = ch[:len(ch)+s.stride]
 	return doc
 }
 

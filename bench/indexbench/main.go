@@ -6,7 +6,7 @@
 //
 // Usage:
 //
-//	go run ./bench/indexbench [-n 1000000] [-bands 25 -rows 5] [-queries 200000] [-reps 3] [-corpus file.jsonl]
+//	go run ./bench/indexbench [-n 1000000] [-bands 25 -rows 5] [-queries 200000] [-reps 3] [-batch 0] [-tail] [-corpus file.jsonl]
 //
 // Signatures: by default n synthetic shingle sets (200–600 random
 // shingles; 30% of them near copies of an earlier set with 10–30% of
@@ -16,7 +16,11 @@
 // generated news text has stock phrases that many articles share, which
 // makes some band keys hot.
 //
-// Build and queries run on one goroutine. Queries use the signatures of
+// Build and queries run on one goroutine. The build uses Index.Add one
+// document at a time, or Index.AddBatch in batches of -batch documents.
+// -tail compares the slowest 1% of the queries with the median ones
+// (candidates verified, latency when run again warm) and prints a
+// histogram of the candidates per query. Queries use the signatures of
 // indexed documents picked at random (each finds at least itself), and
 // are timed one by one; each query's signature is read just before its
 // clock starts, as it would be in cache straight from signing. The index
@@ -60,6 +64,8 @@ func main() {
 	seed := flag.Uint64("seed", 1, "random seed")
 	expect := flag.Bool("presize", false, "size the band tables for n documents up front (MemoryStoreOptions.ExpectedDocs)")
 	maxPostings := flag.Int("maxpostings", 0, "MemoryStoreOptions.MaxPostings (0: the default; negative: no cap)")
+	batch := flag.Int("batch", 0, "build with Index.AddBatch in batches of this many documents (0: Add one at a time)")
+	tail := flag.Bool("tail", false, "after each query phase, compare the slowest 1% of queries with the rest (candidates, matches, latency when repeated)")
 	cpuprof := flag.String("cpuprofile", "", "write a CPU profile of the build and query phases to this file")
 	flag.Parse()
 
@@ -120,25 +126,41 @@ func main() {
 		if err != nil {
 			fail(err)
 		}
-		for i, s := range sigs {
-			if err := ix.Add(ids[i], s); err != nil {
-				fail(err)
+		if *batch > 0 {
+			for lo := 0; lo < n2; lo += *batch {
+				hi := min(lo+*batch, n2)
+				if err := ix.AddBatch(ids[lo:hi], sigs[lo:hi]); err != nil {
+					fail(err)
+				}
+			}
+		} else {
+			for i, s := range sigs {
+				if err := ix.Add(ids[i], s); err != nil {
+					fail(err)
+				}
 			}
 		}
 		build, buildCPU := time.Since(start), processCPU()-cpu0
 		runtime.GC()
 		runtime.ReadMemStats(&ms1)
 		heap := float64(int64(ms1.HeapAlloc)-int64(ms0.HeapAlloc)) / float64(n2)
-		fmt.Printf("rep %d add:   %.0f docs/s (%s), per CPU second %.0f docs, heap %.0f B/doc, sans values %.0f B/doc\n",
-			rep, float64(n2)/build.Seconds(), build.Round(time.Millisecond), cpuRate(n2, buildCPU), heap, heap-float64(4*cfg.NumHashes))
+		how := "add:  "
+		if *batch > 0 {
+			how = "batch:"
+		}
+		fmt.Printf("rep %d %s %.0f docs/s (%s), per CPU second %.0f docs, heap %.0f B/doc, sans values %.0f B/doc\n",
+			rep, how, float64(n2)/build.Seconds(), build.Round(time.Millisecond), cpuRate(n2, buildCPU), heap, heap-float64(4*cfg.NumHashes))
 
 		lat := make([]time.Duration, *queries)
+		qidx := make([]int, *queries)
 		var dst []dedup.Match
 		var warm []uint64
 		matches := 0
 		qcpu := processCPU()
 		for q := range lat {
-			s := sigs[rng.IntN(n2)]
+			qi := rng.IntN(n2)
+			qidx[q] = qi
+			s := sigs[qi]
 			// A query's signature is in cache when it comes straight
 			// from signing: read it before the clock starts.
 			warm = s.AppendValues(warm[:0])
@@ -151,6 +173,9 @@ func main() {
 			matches += len(dst)
 		}
 		qcpu = processCPU() - qcpu
+		if *tail {
+			tailReport(ix, sigs, lat, qidx, cfg.Threshold)
+		}
 		slices.Sort(lat)
 		var sum time.Duration
 		for _, d := range lat {
@@ -324,4 +349,58 @@ func corpusSigs(h *dedup.Hasher, path string, n int) ([]dedup.Signature, error) 
 		return nil, fmt.Errorf("%s: no article with words", path)
 	}
 	return out, nil
+}
+
+// tailReport compares the slowest 1% of the timed queries with the
+// median ones: candidates verified, matches, and the latency of the same
+// query run again (a tail that does not repeat is noise: preemption,
+// GC, a cold line; one that repeats is work).
+func tailReport(ix *dedup.Index, sigs []dedup.Signature, lat []time.Duration, qidx []int, threshold float64) {
+	order := make([]int, len(lat))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return int(lat[a] - lat[b]) })
+	stats := func(name string, sel []int) {
+		var cands, matches, again, first float64
+		var dst []dedup.Match
+		for _, q := range sel {
+			s := sigs[qidx[q]]
+			c, _ := ix.Candidates(s)
+			cands += float64(len(c))
+			dst, _ = ix.AppendQuery(dst[:0], s, threshold)
+			matches += float64(len(dst))
+			t := time.Now()
+			dst, _ = ix.AppendQuery(dst[:0], s, threshold)
+			again += float64(time.Since(t).Nanoseconds())
+			first += float64(lat[q].Nanoseconds())
+		}
+		k := float64(len(sel))
+		fmt.Printf("  tail %-9s %6d queries: latency %.2f µs, again (warm) %.2f µs, candidates %.1f, matches %.2f\n",
+			name, len(sel), first/k/1e3, again/k/1e3, cands/k, matches/k)
+	}
+	n := len(order)
+	stats("p40-p60", order[n*40/100:n*60/100])
+	stats("p99-p99.9", order[n*99/100:n*999/1000])
+	stats(">p99.9", order[n*999/1000:])
+	// Candidates per query over all queries, as a histogram.
+	hist := map[int]int{}
+	for _, qi := range qidx {
+		c, _ := ix.Candidates(sigs[qi])
+		b := 1
+		for b < len(c) {
+			b *= 2
+		}
+		hist[b]++
+	}
+	keys := make([]int, 0, len(hist))
+	for k := range hist {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	fmt.Print("  candidates per query (≤ bucket: queries):")
+	for _, k := range keys {
+		fmt.Printf(" %d:%d", k, hist[k])
+	}
+	fmt.Println()
 }

@@ -1,0 +1,341 @@
+package dedup
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// batchFixture signs n shingle sets in families: each set is new, an
+// exact copy or a near copy (a few shingles swapped) of an earlier one,
+// so that many band keys are shared and chains are long.
+func batchFixture(t *testing.T, cfg Config, n int, seed uint64) ([]string, []Signature) {
+	t.Helper()
+	h, err := NewHasher(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(seed, 3))
+	sets := make([][]uint64, n)
+	ids := make([]string, n)
+	sigs := make([]Signature, n)
+	for i := range n {
+		switch {
+		case i > 0 && r.IntN(4) == 0:
+			sets[i] = sets[r.IntN(i)]
+		case i > 0 && r.IntN(3) == 0:
+			s := slices.Clone(sets[r.IntN(i)])
+			for range 1 + r.IntN(3) {
+				s[r.IntN(len(s))] = r.Uint64()
+			}
+			sets[i] = s
+		default:
+			s := make([]uint64, 20+r.IntN(40))
+			for j := range s {
+				s[j] = r.Uint64()
+			}
+			sets[i] = s
+		}
+		ids[i] = fmt.Sprintf("doc-%d", i)
+		sigs[i] = h.SignShingles(sets[i])
+	}
+	return ids, sigs
+}
+
+// batchIndex makes an index over a memory store with a small posting cap,
+// so that a different chain order would change query results.
+func batchIndex(t *testing.T, cfg Config) (*Index, *memStore) {
+	t.Helper()
+	st, err := NewMemoryStoreWith(cfg, MemoryStoreOptions{MaxPostings: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := NewIndexWithStore(cfg, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ix, st.(*memStore)
+}
+
+// storeShape describes a memory store completely as far as results go:
+// the ID of every document number, its values and shingle count, and
+// the chain of every band key, in order (all of it, past the cap).
+func storeShape(s *memStore) string {
+	var buf bytes.Buffer
+	fmt.Fprintf(&buf, "ids %q free %v\n", s.ids, s.free)
+	for d, id := range s.ids {
+		if id == "" {
+			continue
+		}
+		r := s.record(uint32(d))
+		fmt.Fprintf(&buf, "%d %s %v %d\n", d, id, r.Values, r.Shingles)
+	}
+	for b := range s.heads {
+		var chains []string
+		n := 0
+		for _, sl := range s.heads[b].slots {
+			if sl.head == 0 {
+				continue
+			}
+			n++
+			var c []uint32
+			for d := sl.head; d != 0; d = *s.link(d-1, b) {
+				c = append(c, d-1)
+			}
+			chains = append(chains, fmt.Sprintf("%x:%v", s.keyOf(sl.head-1, b), c))
+		}
+		slices.Sort(chains)
+		fmt.Fprintf(&buf, "band %d used %d/%d %v\n", b, s.heads[b].used, n, chains)
+	}
+	return buf.String()
+}
+
+// queryAll returns the matches of every signature, as text.
+func queryAll(t *testing.T, ix *Index, sigs []Signature) string {
+	t.Helper()
+	var buf bytes.Buffer
+	for i, s := range sigs {
+		ms, err := ix.AppendQuery(nil, s, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&buf, "%d: %v\n", i, ms)
+	}
+	return buf.String()
+}
+
+func batchConfigs() []Config {
+	return []Config{
+		{NumHashes: 32, Bands: 8, Rows: 4, Method: MethodOPH},
+		{NumHashes: 30, Bands: 10, Rows: 3},
+		{NumHashes: 128, Bands: 25, Rows: 5, Method: MethodOPH},
+		{NumHashes: 21, Bands: 7, Rows: 3, Method: MethodOPH},
+	}
+}
+
+func TestBandKeysMatchBandKey(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 1))
+	for _, br := range [][2]int{{1, 1}, {3, 2}, {4, 5}, {7, 3}, {25, 5}, {64, 2}, {9, 1}} {
+		bands, rows := br[0], br[1]
+		vals := make([]uint32, bands*rows)
+		for i := range vals {
+			vals[i] = r.Uint32()
+		}
+		got := bandKeys(nil, vals, bands, rows)
+		for b := range bands {
+			if want := bandKey(vals[b*rows:(b+1)*rows], b); got[b] != want {
+				t.Fatalf("%dx%d band %d: bandKeys %x, bandKey %x", bands, rows, b, got[b], want)
+			}
+		}
+	}
+}
+
+// TestAddBatchEqualsAdds checks that batches, between removals (whose
+// freed document numbers later adds reuse), leave the store exactly as
+// the same Adds in order do: document numbers, values, chains and their
+// order, and query results under a small posting cap.
+func TestAddBatchEqualsAdds(t *testing.T) {
+	for _, cfg := range batchConfigs() {
+		t.Run(fmt.Sprintf("%dx%d", cfg.Bands, cfg.Rows), func(t *testing.T) {
+			ids, sigs := batchFixture(t, cfg, 3000, 7)
+			seq, seqStore := batchIndex(t, cfg)
+			bat, batStore := batchIndex(t, cfg)
+			r := rand.New(rand.NewPCG(2, 2))
+			for lo := 0; lo < len(ids); {
+				hi := min(len(ids), lo+1+r.IntN(700))
+				for i := lo; i < hi; i++ {
+					if err := seq.Add(ids[i], sigs[i]); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if err := bat.AddBatch(ids[lo:hi], sigs[lo:hi]); err != nil {
+					t.Fatal(err)
+				}
+				// Remove a few documents from both.
+				for range r.IntN(50) {
+					id := ids[r.IntN(hi)]
+					a, _ := seq.Remove(id)
+					b, _ := bat.Remove(id)
+					if a != b {
+						t.Fatalf("Remove(%s): %v after Adds, %v after batches", id, a, b)
+					}
+				}
+				lo = hi
+			}
+			if a, b := storeShape(seqStore), storeShape(batStore); a != b {
+				t.Fatalf("stores differ:\nAdds:\n%.2000s\nbatches:\n%.2000s", a, b)
+			}
+			if a, b := queryAll(t, seq, sigs), queryAll(t, bat, sigs); a != b {
+				t.Fatal("query results differ")
+			}
+		})
+	}
+}
+
+// TestAddBatchLargeFresh checks one large batch into an empty index (the
+// path that sizes the ID map up front) against Adds.
+func TestAddBatchLargeFresh(t *testing.T) {
+	cfg := Config{NumHashes: 32, Bands: 8, Rows: 4, Method: MethodOPH}
+	n := 40000
+	if testing.Short() {
+		n = 5000
+	}
+	ids, sigs := batchFixture(t, cfg, n, 11)
+	seq, seqStore := batchIndex(t, cfg)
+	bat, batStore := batchIndex(t, cfg)
+	for i := range ids {
+		if err := seq.Add(ids[i], sigs[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := bat.AddBatch(ids, sigs); err != nil {
+		t.Fatal(err)
+	}
+	if a, b := storeShape(seqStore), storeShape(batStore); a != b {
+		t.Fatal("stores differ")
+	}
+	if a, b := queryAll(t, seq, sigs[:2000]), queryAll(t, bat, sigs[:2000]); a != b {
+		t.Fatal("query results differ")
+	}
+	// Saved and loaded (the bulk load posts with the same code), the
+	// index answers the same.
+	var buf bytes.Buffer
+	if _, err := bat.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := ReadIndex(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// ReadIndex uses the default cap: compare with an uncapped query set
+	// on a store of the same cap.
+	ref, err := NewIndex(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ref.AddBatch(ids, sigs); err != nil {
+		t.Fatal(err)
+	}
+	if a, b := queryAll(t, ref, sigs[:2000]), queryAll(t, loaded, sigs[:2000]); a != b {
+		t.Fatal("loaded index answers differently")
+	}
+}
+
+// TestAddBatchAllOrNothing checks that a failing batch leaves the index
+// unchanged, and that the index then goes on exactly as one that never
+// saw the batch.
+func TestAddBatchAllOrNothing(t *testing.T) {
+	cfg := Config{NumHashes: 32, Bands: 8, Rows: 4, Method: MethodOPH}
+	other := Config{NumHashes: 32, Bands: 8, Rows: 4}
+	ids, sigs := batchFixture(t, cfg, 3000, 5)
+	_, otherSigs := batchFixture(t, other, 1, 5)
+	ix, st := batchIndex(t, cfg)
+	ref, refStore := batchIndex(t, cfg)
+	// Some documents, some removed, so that the free list is in play.
+	for _, x := range []*Index{ix, ref} {
+		if err := x.AddBatch(ids[:1000], sigs[:1000]); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < 1000; i += 7 {
+			if ok, err := x.Remove(ids[i]); !ok || err != nil {
+				t.Fatal(ok, err)
+			}
+		}
+	}
+	before := storeShape(st)
+	bad := func(name string, bids []string, bsigs []Signature, want error) {
+		t.Helper()
+		err := ix.AddBatch(bids, bsigs)
+		if !errors.Is(err, want) {
+			t.Fatalf("%s: error %v, want %v", name, err, want)
+		}
+		if after := storeShape(st); after != before {
+			t.Fatalf("%s: the store changed", name)
+		}
+	}
+	batchIDs := slices.Clone(ids[1000:2000])
+	batchSigs := sigs[1000:2000]
+	dupLate := slices.Clone(batchIDs)
+	dupLate[999] = dupLate[3] // duplicate within the batch, at its end
+	bad("duplicate in batch", dupLate, batchSigs, ErrDuplicateID)
+	dupIndexed := slices.Clone(batchIDs)
+	dupIndexed[500] = ids[1] // indexed already
+	bad("duplicate of an indexed ID", dupIndexed, batchSigs, ErrDuplicateID)
+	dupFirst := slices.Clone(batchIDs)
+	dupFirst[0] = ids[2]
+	bad("duplicate first", dupFirst, batchSigs, ErrDuplicateID)
+	emptyID := slices.Clone(batchIDs)
+	emptyID[10] = ""
+	bad("empty ID", emptyID, batchSigs, ErrEmptyID)
+	emptySig := slices.Clone(batchSigs)
+	emptySig[20] = Signature{}
+	bad("empty signature", batchIDs, emptySig, ErrEmpty)
+	mismatch := slices.Clone(batchSigs)
+	mismatch[30] = otherSigs[0]
+	bad("config mismatch", batchIDs, mismatch, ErrConfigMismatch)
+	bad("lengths", batchIDs, batchSigs[:10], ErrConfig)
+
+	// The index goes on as the reference, which never saw the batches.
+	for _, x := range []*Index{ix, ref} {
+		if err := x.AddBatch(ids[1000:], sigs[1000:]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if a, b := storeShape(st), storeShape(refStore); a != b {
+		t.Fatal("after failed batches the store differs from one that never saw them")
+	}
+	if a, b := queryAll(t, ix, sigs), queryAll(t, ref, sigs); a != b {
+		t.Fatal("query results differ")
+	}
+	if err := ix.AddBatch(nil, nil); err != nil {
+		t.Fatalf("empty batch: %v", err)
+	}
+}
+
+// wrappedStore hides the memory store's type, so that AddBatch takes its
+// path for other stores.
+type wrappedStore struct{ Store }
+
+func TestAddBatchOtherStore(t *testing.T) {
+	cfg := Config{NumHashes: 32, Bands: 8, Rows: 4, Method: MethodOPH}
+	ids, sigs := batchFixture(t, cfg, 600, 9)
+	st, err := NewMemoryStoreWith(cfg, MemoryStoreOptions{MaxPostings: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := NewIndexWithStore(cfg, wrappedStore{st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, _ := batchIndex(t, cfg)
+	if err := ix.AddBatch(ids[:300], sigs[:300]); err != nil {
+		t.Fatal(err)
+	}
+	if err := ref.AddBatch(ids[:300], sigs[:300]); err != nil {
+		t.Fatal(err)
+	}
+	dup := slices.Clone(ids[300:])
+	dup[250] = dup[100]
+	if err := ix.AddBatch(dup, sigs[300:]); !errors.Is(err, ErrDuplicateID) {
+		t.Fatalf("duplicate in batch: %v", err)
+	}
+	dup[250] = ids[5]
+	if err := ix.AddBatch(dup, sigs[300:]); !errors.Is(err, ErrDuplicateID) {
+		t.Fatalf("duplicate of an indexed ID: %v", err)
+	}
+	if ix.Len() != 300 {
+		t.Fatalf("Len %d after failed batches, want 300", ix.Len())
+	}
+	if err := ix.AddBatch(ids[300:], sigs[300:]); err != nil {
+		t.Fatal(err)
+	}
+	if err := ref.AddBatch(ids[300:], sigs[300:]); err != nil {
+		t.Fatal(err)
+	}
+	if a, b := queryAll(t, ix, sigs), queryAll(t, ref, sigs); a != b {
+		t.Fatal("query results differ")
+	}
+}
