@@ -23,6 +23,11 @@ type Pair struct {
 	// Containment is the share of the shorter article's shingles found
 	// in the other (the overlap coefficient), measured like Similarity.
 	Containment float64 `json:"containment"`
+	// Coverage is set on a pair joined as a heavy rewrite (few shared
+	// word 3-grams, but most sentences of the shorter article reworded
+	// from the other): the share of the shorter article's sentences
+	// that have a near copy in the other. It is 0 on other pairs.
+	Coverage float64 `json:"coverage,omitempty"`
 }
 
 // Cluster is a group of articles that are copies of one story.
@@ -53,6 +58,7 @@ type Clustering struct {
 type edge struct {
 	i, j      int
 	sim, cont float64
+	coverage  float64 // > 0 for a heavy-rewrite edge (see rewriteEdges)
 }
 
 // components groups the items into clusters over edges and returns them
@@ -85,7 +91,9 @@ func components(ids []string, edges []edge, size []int, threshold float64) []Clu
 	}
 	var weak []edge
 	for _, e := range edges {
-		if e.sim >= threshold {
+		// A rewrite edge attaches an article that had no other
+		// link, so it joins like a strong one.
+		if e.sim >= threshold || e.coverage > 0 {
 			union(e.i, e.j)
 		} else {
 			weak = append(weak, e)
@@ -97,7 +105,7 @@ func components(ids []string, edges []edge, size []int, threshold float64) []Clu
 	attached := make([]bool, n) // joined as the shorter side of a weak edge
 	kept := edges[:0]
 	for _, e := range edges {
-		if e.sim >= threshold {
+		if e.sim >= threshold || e.coverage > 0 {
 			kept = append(kept, e)
 		}
 	}
@@ -140,7 +148,7 @@ func components(ids []string, edges []edge, size []int, threshold float64) []Clu
 	}
 	for _, e := range edges {
 		c := index[find(e.i)]
-		clusters[c].Pairs = append(clusters[c].Pairs, Pair{A: ids[e.i], B: ids[e.j], Similarity: e.sim, Containment: e.cont})
+		clusters[c].Pairs = append(clusters[c].Pairs, Pair{A: ids[e.i], B: ids[e.j], Similarity: e.sim, Containment: e.cont, Coverage: e.coverage})
 		score[c][pos[e.i]] += e.sim
 		score[c][pos[e.j]] += e.sim
 	}

@@ -19,6 +19,8 @@ type Deduper struct {
 	mu sync.Mutex // serializes Add's query and insert
 	// sure: see newDeduper.
 	sure float64
+	// rewritePool holds *rewriteShinglers for Cluster's rewrite check.
+	rewritePool *sync.Pool
 }
 
 // New returns a Deduper with an empty in-memory index, or an error
@@ -57,7 +59,7 @@ func (d *Deduper) isCopy(sim, cont float64) bool {
 // standard deviations of the estimate there.
 func newDeduper(h *Hasher, ix *Index) *Deduper {
 	t := h.cfg.Threshold
-	return &Deduper{h: h, ix: ix, sure: t + 3*math.Sqrt(t*(1-t)/float64(h.cfg.NumHashes))}
+	return &Deduper{h: h, ix: ix, sure: t + 3*math.Sqrt(t*(1-t)/float64(h.cfg.NumHashes)), rewritePool: rewritePool(h.cfg.Shingle)}
 }
 
 // NewWithIndex returns a Deduper that signs with cfg and indexes into ix,
@@ -176,6 +178,16 @@ func (d *Deduper) Cluster(articles []Article) (*Clustering, error) {
 		size[i] = sg.Shingles()
 	}
 	clusters := components(ids, edges, size, d.h.cfg.Threshold)
+	// Heavy rewrites: articles still alone get one more look.
+	single := make([]bool, len(articles))
+	for _, cl := range clusters {
+		if len(cl.Members) == 1 {
+			single[pos[cl.Members[0]]] = true
+		}
+	}
+	if rw := d.rewriteEdges(articles, single); len(rw) > 0 {
+		clusters = components(ids, append(edges, rw...), size, d.h.cfg.Threshold)
+	}
 	cluster := make([]int, len(articles))
 	for c, cl := range clusters {
 		for _, m := range cl.Members {
@@ -221,7 +233,7 @@ func (d *Deduper) lshEdges(articles []Article, ids []string, pos map[string]int,
 				sim, cont = exact.Similarity, exact.Containment
 			}
 			if d.isCopy(sim, cont) {
-				found[i] = append(found[i], edge{i, j, sim, cont})
+				found[i] = append(found[i], edge{i: i, j: j, sim: sim, cont: cont})
 			}
 		}
 	})
@@ -254,7 +266,7 @@ func (d *Deduper) sampledEdges(articles []Article, sigs []Signature, candidates 
 		}
 		exact := d.h.Compare(articles[p.i].Text, articles[p.j].Text)
 		if d.isCopy(exact.Similarity, exact.Containment) {
-			found[k] = &edge{int(p.i), int(p.j), exact.Similarity, exact.Containment}
+			found[k] = &edge{i: int(p.i), j: int(p.j), sim: exact.Similarity, cont: exact.Containment}
 		}
 	})
 	var edges []edge

@@ -1,0 +1,235 @@
+package dedup
+
+import (
+	"cmp"
+	"slices"
+	"sync"
+
+	"github.com/neardup/neardup/shingle"
+)
+
+// Heavy rewrites. A copy reworded sentence by sentence keeps the order and
+// most content words of its source but few word 3-grams, so neither
+// Jaccard nor containment of 3-grams finds it. Batch clustering therefore
+// checks the articles left alone by the copy rule once more, on two pieces
+// of evidence that must both hold:
+//
+//   - derivation: the Jaccard similarity of the two texts' content-word
+//     1-, 2- and 3-grams together (stop words removed) reaches
+//     rewriteUnion. Independent texts on one topic share topic words but
+//     few word pairs and triples;
+//   - correspondence: at least rewriteCoverage of the shorter text's
+//     sentences (of rewriteMinWords content words or more) have at least
+//     rewriteSentence of their content words inside one or two consecutive
+//     sentences of the other. A text that reuses a paragraph or two of
+//     another story shares long runs with it but leaves most of its
+//     sentences unmatched.
+//
+// Only an article with no other link (a singleton) is attached this way,
+// as the shorter side, to the article it matches best, and only if it has
+// at least rewriteMinSentences such sentences: a rewrite never chains two
+// clusters together. Measured on the development data (README, Quality).
+const (
+	rewriteUnion        = 0.06
+	rewriteCoverage     = 0.5
+	rewriteSentence     = 0.5
+	rewriteMinWords     = 4
+	rewriteMinSentences = 3
+)
+
+// rewriteText is what the rewrite check needs of one article.
+type rewriteText struct {
+	union []uint64   // sorted content-word 1..3-grams
+	sents [][]uint64 // content words of each long enough sentence
+	words int        // content words in sents
+}
+
+// rewriteShinglers make the content-word shingles: sizes 1, 2 and 3 with
+// stop words removed. They are not safe for concurrent use; Deduper keeps
+// them in a pool.
+type rewriteShinglers [3]*shingle.Shingler
+
+func newRewriteShinglers(cfg shingle.Config) (*rewriteShinglers, error) {
+	var rs rewriteShinglers
+	for n := range rs {
+		c := cfg
+		c.Size, c.StopWords = n+1, true
+		// A different seed per size keeps a word's hash apart from
+		// the hashes of word pairs and triples.
+		c.Seed = cfg.Seed ^ uint64(n+1)*0x9e3779b97f4a7c15
+		sh, err := shingle.New(c)
+		if err != nil {
+			return nil, err
+		}
+		rs[n] = sh
+	}
+	return &rs, nil
+}
+
+// text returns the rewrite view of an article's text.
+func (rs *rewriteShinglers) text(s string) rewriteText {
+	var t rewriteText
+	for _, sh := range rs {
+		t.union = sh.AppendHashes(t.union, s)
+	}
+	slices.Sort(t.union)
+	t.union = slices.Compact(t.union)
+	ss := rs[0].AppendSentenceShingles(nil, s)
+	for i := 0; i < len(ss); {
+		j := i
+		for j < len(ss) && ss[j].Sentence == ss[i].Sentence {
+			j++
+		}
+		if j-i >= rewriteMinWords {
+			words := make([]uint64, j-i)
+			for k := range words {
+				words[k] = ss[i+k].Hash
+			}
+			t.sents = append(t.sents, words)
+			t.words += len(words)
+		}
+		i = j
+	}
+	return t
+}
+
+// jaccardSorted returns the Jaccard similarity of two sorted sets.
+func jaccardSorted(x, y []uint64) float64 {
+	if len(x) == 0 || len(y) == 0 {
+		return 0
+	}
+	inter := 0
+	for i, j := 0, 0; i < len(x) && j < len(y); {
+		switch {
+		case x[i] < y[j]:
+			i++
+		case x[i] > y[j]:
+			j++
+		default:
+			inter++
+			i++
+			j++
+		}
+	}
+	return float64(inter) / float64(len(x)+len(y)-inter)
+}
+
+// sentenceCoverage returns the share of a's sentences that have at least
+// rewriteSentence of their words inside one sentence of b or two
+// consecutive ones.
+func sentenceCoverage(a, b rewriteText) float64 {
+	if len(a.sents) == 0 || len(b.sents) == 0 {
+		return 0
+	}
+	where := make(map[uint64][]int, b.words)
+	for t, words := range b.sents {
+		for _, w := range words {
+			where[w] = append(where[w], t)
+		}
+	}
+	// Window t holds sentences t and t+1 of b; hits[t] counts the words
+	// of the current sentence of a found there, last[t] the word that
+	// counted last, so a word in both sentences counts once.
+	hits := make([]int, len(b.sents))
+	last := make([]int, len(b.sents))
+	covered := 0
+	for _, words := range a.sents {
+		clear(hits)
+		for t := range last {
+			last[t] = -1
+		}
+		best := 0
+		for k, w := range words {
+			for _, t := range where[w] {
+				for _, win := range [2]int{t - 1, t} {
+					if win >= 0 && win < len(hits) && last[win] != k {
+						last[win] = k
+						hits[win]++
+						best = max(best, hits[win])
+					}
+				}
+			}
+		}
+		if float64(best) >= rewriteSentence*float64(len(words)) {
+			covered++
+		}
+	}
+	return float64(covered) / float64(len(a.sents))
+}
+
+// rewriteEdges returns, for each article alone in its cluster (single[i]),
+// the edge that attaches it as a heavy rewrite to the article it matches
+// best, if any. Candidates are the pairs that share a sampled content-word
+// shingle.
+func (d *Deduper) rewriteEdges(articles []Article, single []bool) []edge {
+	if !slices.Contains(single, true) {
+		return nil
+	}
+	texts := make([]rewriteText, len(articles))
+	samples := make([][]uint32, len(articles))
+	parallel(len(articles), func(i int) {
+		rs := d.rewritePool.Get().(*rewriteShinglers)
+		texts[i] = rs.text(articles[i].Text)
+		d.rewritePool.Put(rs)
+		samples[i] = sampleShingles(nil, texts[i].union, d.h.s2)
+	})
+	var candidates []pair
+	for _, p := range samplePairs(samples) {
+		if single[p.i] || single[p.j] {
+			candidates = append(candidates, p)
+		}
+	}
+	type match struct {
+		short, long int
+		coverage    float64
+		union       float64
+	}
+	found := make([]*match, len(candidates))
+	parallel(len(candidates), func(k int) {
+		p := candidates[k]
+		short, long := int(p.i), int(p.j)
+		if texts[long].words < texts[short].words {
+			short, long = long, short
+		}
+		if !single[short] || len(texts[short].sents) < rewriteMinSentences {
+			return
+		}
+		u := jaccardSorted(texts[short].union, texts[long].union)
+		if u < rewriteUnion {
+			return
+		}
+		if c := sentenceCoverage(texts[short], texts[long]); c >= rewriteCoverage {
+			found[k] = &match{short, long, c, u}
+		}
+	})
+	best := make(map[int]*match)
+	for _, m := range found {
+		if m == nil {
+			continue
+		}
+		b := best[m.short]
+		if b == nil || cmp.Or(cmp.Compare(m.coverage, b.coverage), cmp.Compare(m.union, b.union), cmp.Compare(b.long, m.long)) > 0 {
+			best[m.short] = m
+		}
+	}
+	edges := make([]edge, 0, len(best))
+	for _, m := range best {
+		s := d.h.Compare(articles[m.short].Text, articles[m.long].Text)
+		i, j := min(m.short, m.long), max(m.short, m.long)
+		edges = append(edges, edge{i: i, j: j, sim: s.Similarity, cont: s.Containment, coverage: m.coverage})
+	}
+	slices.SortFunc(edges, func(x, y edge) int { return cmp.Or(cmp.Compare(x.i, y.i), cmp.Compare(x.j, y.j)) })
+	return edges
+}
+
+// rewritePool returns a pool of rewriteShinglers for cfg.
+func rewritePool(cfg shingle.Config) *sync.Pool {
+	return &sync.Pool{New: func() any {
+		rs, err := newRewriteShinglers(cfg)
+		if err != nil {
+			// The Hasher validated cfg; sizes 1-3 are valid.
+			panic(err)
+		}
+		return rs
+	}}
+}

@@ -1,0 +1,109 @@
+package dedup
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestJaccardSorted(t *testing.T) {
+	assert.Equal(t, 0.0, jaccardSorted(nil, []uint64{1}))
+	assert.Equal(t, 1.0, jaccardSorted([]uint64{1, 2}, []uint64{1, 2}))
+	assert.InDelta(t, 2.0/5, jaccardSorted([]uint64{1, 2, 3, 7}, []uint64{2, 3, 9}), 1e-12)
+}
+
+func TestSentenceCoverage(t *testing.T) {
+	b := rewriteText{sents: [][]uint64{{1, 2, 3, 4}, {5, 6, 7, 8}, {9, 10, 11, 12}}}
+	b.words = 12
+	a := rewriteText{sents: [][]uint64{
+		{1, 2, 30, 40},       // half inside b's sentence 0: covered
+		{3, 5, 6, 50, 60},    // 3 of 5 inside sentences 0 and 1 together: covered
+		{4, 9, 70, 80, 90},   // 2 of 5, and 4 and 9 are two sentences apart: not covered
+		{100, 101, 102, 103}, // nothing
+	}}
+	assert.InDelta(t, 0.5, sentenceCoverage(a, b), 1e-12)
+	// A word in both sentences of a window counts once.
+	b2 := rewriteText{sents: [][]uint64{{1, 2, 3, 4}, {1, 2, 3, 5}}, words: 8}
+	a2 := rewriteText{sents: [][]uint64{{1, 2, 20, 21, 22, 23}}}
+	assert.Equal(t, 0.0, sentenceCoverage(a2, b2))
+	assert.Equal(t, 0.0, sentenceCoverage(rewriteText{}, b))
+}
+
+// The heavy-rewrite stage: a sentence-by-sentence rewording joins its
+// source; an independent text on the same topic and a story that reuses
+// two of the source's sentences do not.
+const (
+	rwSource = "The regional water authority announced on Monday that reservoir levels have fallen to their lowest point in thirty years. " +
+		"Officials blamed a dry winter and rising demand from new housing developments along the coast. " +
+		"Residents will face mandatory limits on garden watering starting next month. " +
+		"Farmers in the valley warned that crop yields could drop sharply without emergency supplies. " +
+		"The authority plans to open talks with neighbouring districts about temporary transfers of water."
+	rwRewrite = "On Monday the regional water authority said reservoir levels had dropped to the lowest point seen in thirty years. " +
+		"A dry winter and growing demand from coastal housing developments were blamed by officials. " +
+		"Starting next month, residents face mandatory garden watering limits. " +
+		"Valley farmers warned crop yields might fall sharply unless emergency supplies arrive. " +
+		"Talks about temporary water transfers with neighbouring districts will be opened by the authority."
+	rwTopic = "Drought conditions are worsening across the country, meteorologists said on Monday. " +
+		"Many towns have asked people to take shorter showers and to fix leaking pipes at home. " +
+		"Some experts believe desalination plants offer a long-term answer to water shortages. " +
+		"Others argue that better pricing would reduce waste by households and by industry."
+	rwPartial = "Voters in the northern county will choose a new council next week after a bitter campaign. " +
+		"The incumbent promised lower taxes and more bus routes for rural villages. " +
+		"His challenger, a former teacher, has focused on school repairs and library hours. " +
+		"The regional water authority announced on Monday that reservoir levels have fallen to their lowest point in thirty years. " +
+		"Officials blamed a dry winter and rising demand from new housing developments along the coast. " +
+		"Turnout is expected to be low, polling stations will open at seven in the morning. " +
+		"Results should be known by midnight, the electoral office said. " +
+		"Both candidates spent the final weekend knocking on doors in the market towns. " +
+		"A debate on local radio drew more callers than any programme this year. " +
+		"Observers say the result could decide whether the new ring road is built. " +
+		"The losing side has already hinted that it may ask for a recount if the margin is narrow."
+)
+
+func TestClusterHeavyRewrite(t *testing.T) {
+	d, err := New(Config{})
+	require.NoError(t, err)
+	// The rewrite shares few word 3-grams: the copy rule alone misses it.
+	s := d.Compare(rwSource, rwRewrite)
+	require.Less(t, s.Similarity, d.Config().Threshold*trimmedFloor)
+
+	// The partial reuse is no copy either.
+	require.False(t, d.isCopy(d.Compare(rwSource, rwPartial).Similarity, d.Compare(rwSource, rwPartial).Containment))
+
+	res, err := d.Cluster([]Article{
+		{ID: "source", Text: rwSource},
+		{ID: "topic", Text: rwTopic},
+		{ID: "rewrite", Text: rwRewrite},
+		{ID: "partial", Text: rwPartial},
+	})
+	require.NoError(t, err)
+	require.Equal(t, [][]string{{"source", "rewrite"}, {"topic"}, {"partial"}}, members(res))
+	require.Len(t, res.Clusters[0].Pairs, 1)
+	p := res.Clusters[0].Pairs[0]
+	assert.Greater(t, p.Coverage, rewriteCoverage)
+	assert.InDelta(t, s.Similarity, p.Similarity, 1e-12)
+}
+
+// An article already in a cluster is not attached as a rewrite: a
+// rewrite never chains two clusters.
+func TestClusterRewriteOnlyAttachesSingletons(t *testing.T) {
+	d, err := New(Config{})
+	require.NoError(t, err)
+	res, err := d.Cluster([]Article{
+		{ID: "source", Text: rwSource},
+		{ID: "rewrite", Text: rwRewrite},
+		{ID: "rewrite-copy", Text: strings.ToUpper(rwRewrite)},
+	})
+	require.NoError(t, err)
+	assert.Equal(t, [][]string{{"source"}, {"rewrite", "rewrite-copy"}}, members(res))
+}
+
+func members(res *Clustering) [][]string {
+	var out [][]string
+	for _, c := range res.Clusters {
+		out = append(out, c.Members)
+	}
+	return out
+}
