@@ -3,6 +3,7 @@ package dedup
 import (
 	"cmp"
 	"slices"
+	"sync"
 
 	"github.com/neardup/neardup/shingle"
 )
@@ -57,54 +58,72 @@ func sampleShingles(dst []uint32, set []uint64, seed uint64) []uint32 {
 // sentenceEvidence counts the sentences of a and of b that share at least
 // minSharedShingles shingles with one sentence of the other, and returns
 // the smaller count and the number of sentences of the shorter article.
-// Shingles in boilerplate are ignored.
-func sentenceEvidence(a, b []shingle.SentenceShingle, boilerplate map[uint64]bool) (shared, shorter int) {
-	// Index b's shingles; both lists are grouped by sentence.
-	where := make(map[uint64][]int, len(b))
-	nb := 0
-	for _, s := range b {
-		if !boilerplate[s.Hash] {
-			where[s.Hash] = append(where[s.Hash], s.Sentence)
-		}
-		nb = max(nb, s.Sentence+1)
-	}
-	matchedB := make([]bool, nb)
-	tally := make([]int, nb)
-	na, matchedA := 0, 0
-	for i := 0; i < len(a); {
-		j := i
-		for j < len(a) && a[j].Sentence == a[i].Sentence {
+// a and b are sorted by hash (see sortedSentences); na and nb are their
+// numbers of sentences. Shingles in boilerplate are ignored. scratch is
+// reused between calls.
+func sentenceEvidence(a, b []shingle.SentenceShingle, na, nb int, boilerplate map[uint64]bool, scratch *[]uint64) (shared, shorter int) {
+	// Every shared shingle gives a (sentence of a, sentence of b) pair;
+	// a pair of sentences that turns up minSharedShingles times is a
+	// near copy.
+	hits := (*scratch)[:0]
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i].Hash < b[j].Hash:
+			i++
+		case a[i].Hash > b[j].Hash:
 			j++
-		}
-		na++
-		clear(tally)
-		hit := false
-		for _, s := range a[i:j] {
-			for _, t := range where[s.Hash] {
-				tally[t]++
-				if tally[t] == minSharedShingles {
-					hit = true
-					matchedB[t] = true
+		default:
+			h := a[i].Hash
+			i2, j2 := i, j
+			for i2 < len(a) && a[i2].Hash == h {
+				i2++
+			}
+			for j2 < len(b) && b[j2].Hash == h {
+				j2++
+			}
+			if !boilerplate[h] {
+				for _, x := range a[i:i2] {
+					for _, y := range b[j:j2] {
+						hits = append(hits, uint64(x.Sentence)<<32|uint64(uint32(y.Sentence)))
+					}
 				}
 			}
-		}
-		if hit {
-			matchedA++
-		}
-		i = j
-	}
-	countB, sentencesB := 0, 0
-	seen := make([]bool, nb)
-	for _, s := range b {
-		if !seen[s.Sentence] {
-			seen[s.Sentence] = true
-			sentencesB++
-			if matchedB[s.Sentence] {
-				countB++
-			}
+			i, j = i2, j2
 		}
 	}
-	return min(matchedA, countB), min(na, sentencesB)
+	slices.Sort(hits)
+	var matchedA, matchedB []int
+	for k := 0; k < len(hits); {
+		m := k
+		for m < len(hits) && hits[m] == hits[k] {
+			m++
+		}
+		if m-k >= minSharedShingles {
+			matchedA = append(matchedA, int(hits[k]>>32))
+			matchedB = append(matchedB, int(uint32(hits[k])))
+		}
+		k = m
+	}
+	*scratch = hits
+	slices.Sort(matchedA)
+	slices.Sort(matchedB)
+	return min(len(slices.Compact(matchedA)), len(slices.Compact(matchedB))), min(na, nb)
+}
+
+// sortedSentences returns a copy of an article's sentence shingles sorted
+// by hash, and its number of sentences.
+func sortedSentences(ss []shingle.SentenceShingle) ([]shingle.SentenceShingle, int) {
+	n := 0
+	for k, x := range ss {
+		if k == 0 || x.Sentence != ss[k-1].Sentence {
+			n++
+		}
+	}
+	out := slices.Clone(ss)
+	slices.SortFunc(out, func(x, y shingle.SentenceShingle) int {
+		return cmp.Or(cmp.Compare(x.Hash, y.Hash), cmp.Compare(x.Sentence, y.Sentence))
+	})
+	return out, n
 }
 
 // related finds the partial relations between articles of different
@@ -200,10 +219,21 @@ func (d *Deduper) related(articles []Article, candidates []pair, cluster []int) 
 		}
 	}
 
+	sorted := make(map[int32][]shingle.SentenceShingle, len(need))
+	count := make(map[int32]int, len(need))
+	for _, i := range need {
+		sorted[i], count[i] = sortedSentences(sents[i])
+	}
 	found := make([]*Relation, len(pairs)) // found[k] is written by pair k's goroutine only
+	var scratch sync.Pool
 	parallel(len(pairs), func(k int) {
 		p := pairs[k]
-		shared, shorter := sentenceEvidence(sents[p.i], sents[p.j], boilerplate)
+		buf, _ := scratch.Get().(*[]uint64)
+		if buf == nil {
+			buf = new([]uint64)
+		}
+		shared, shorter := sentenceEvidence(sorted[p.i], sorted[p.j], count[p.i], count[p.j], boilerplate, buf)
+		scratch.Put(buf)
 		if shared >= minSharedSentences && shorter > 0 {
 			found[k] = &Relation{
 				A: articles[p.i].ID, B: articles[p.j].ID, Kind: "partial",
