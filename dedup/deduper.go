@@ -141,6 +141,9 @@ func (d *Deduper) Add(id, text string) (Result, error) {
 
 // Cluster groups a batch of articles into clusters of copies of one story,
 // independently of the articles added with Add. Signing uses every core.
+// Besides the copy rule it joins heavy rewrites (see the package
+// documentation), which costs a second, content-word shingling of the
+// batch.
 // Every article ends in exactly one cluster; an article with no words is
 // a singleton. It returns an error wrapping ErrEmptyID or ErrDuplicateID if
 // an ID is empty or repeated.

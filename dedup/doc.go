@@ -27,6 +27,14 @@
 // from the texts, and a containment link attaches the shorter article to
 // one cluster only, so that a short item does not chain two stories.
 //
+// A heavy rewrite, reworded sentence by sentence, shares few word 3-grams
+// with its source. In a batch, an article the copy rule leaves alone is
+// attached to the article it matches best when both their content-word
+// 1–3-grams overlap (Jaccard 0.06 or more, stop words removed) and at
+// least half of its sentences have half their content words in one or two
+// consecutive sentences of the other; [Pair.Coverage] marks such links.
+// Streaming Add keeps no text and has no such stage.
+//
 // Articles of different clusters that share a few sentences (a paragraph
 // reused inside another story) are not copies; Cluster reports them in
 // Clustering.Related, from sentence-level evidence.
