@@ -219,12 +219,17 @@ func (ix *Index) AppendQuery(dst []Match, sig Signature, threshold float64) ([]M
 	qs.keys = bandKeys(qs.keys[:0], qs.vals, ix.cfg.Bands, ix.cfg.Rows)
 	vals, keys := qs.vals, qs.keys
 	base := len(dst)
-	err := ix.store.Candidates(keys, func(r Record) bool {
-		if m, ok := verify(vals, sig.shingles, r, threshold); ok {
-			dst = append(dst, m)
-		}
-		return true
-	})
+	var err error
+	if ms, ok := ix.store.(*memStore); ok {
+		dst = ms.appendMatches(dst, keys, vals, sig.shingles, threshold)
+	} else {
+		err = ix.store.Candidates(keys, func(r Record) bool {
+			if m, ok := verify(vals, sig.shingles, r, threshold); ok {
+				dst = append(dst, m)
+			}
+			return true
+		})
+	}
 	slices.SortFunc(dst[base:], func(a, b Match) int {
 		if c := cmp.Compare(b.Similarity, a.Similarity); c != 0 {
 			return c

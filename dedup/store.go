@@ -2,8 +2,10 @@ package dedup
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 	"sync"
+	"unsafe"
 )
 
 // Record is one indexed document as a Store keeps it.
@@ -156,7 +158,7 @@ func (s *memStore) setOptions(opts MemoryStoreOptions) {
 	}
 	if n := opts.ExpectedDocs; n > 0 {
 		for b := range s.heads {
-			s.heads[b].slots = make([]bandSlot, max(int(float64(n)/bulkLoad)+1, 8))
+			s.heads[b].slots = newSlots(max(int(float64(n)/bulkLoad)+1, 8))
 		}
 		s.byID = make(map[string]uint32, n)
 		s.ids = make([]string, 0, n)
@@ -268,7 +270,9 @@ func (s *memStore) newDoc(id string) uint32 {
 		if c == 0 {
 			n = 8 * s.stride
 		}
-		s.blocks = append(s.blocks, make([]uint32, 0, n))
+		nb := make([]uint32, 0, n)
+		adviseHuge(unsafe.Pointer(unsafe.SliceData(nb)), uintptr(n)*4)
+		s.blocks = append(s.blocks, nb)
 	}
 	ch := s.blocks[c]
 	if len(ch)+s.stride > cap(ch) {
@@ -377,16 +381,67 @@ func (s *memStore) Candidates(keys []uint64, fn func(Record) bool) error {
 	}
 	buf := scratchPool.Get().(*[]uint32)
 	defer scratchPool.Put(buf)
-	docs := (*buf)[:0]
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	docs := s.collect((*buf)[:0], keys, nil)
+	*buf = docs
+	for _, d := range docs {
+		if !fn(s.record(d)) {
+			break
+		}
+	}
+	return nil
+}
+
+// appendMatches appends to dst the candidates of a query (band keys
+// keys, compacted values vals, shingles shingles) whose estimated
+// similarity reaches threshold, in no set order: Index.AppendQuery over
+// Candidates, without the callback.
+func (s *memStore) appendMatches(dst []Match, keys []uint64, vals []uint32, shingles int, threshold float64) []Match {
+	buf := scratchPool.Get().(*[]uint32)
+	defer scratchPool.Put(buf)
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	docs := s.collect((*buf)[:0], keys, vals)
+	*buf = docs
+	// Load every line of the candidates first: the loads are
+	// independent, so their cache misses overlap, where verifying one
+	// candidate after another would wait for each.
+	var x uint32
+	for _, d := range docs {
+		blk := s.block(d)
+		for j := 0; j < s.k; j += 16 {
+			x += blk[j]
+		}
+		x += blk[s.k-1] + uint32(len(s.ids[d]))
+	}
+	if x == 1 {
+		// Never taken in practice; keeps the loads.
+		runtime.KeepAlive(x)
+	}
+	for _, d := range docs {
+		if m, ok := verify(vals, shingles, s.record(d), threshold); ok {
+			dst = append(dst, m)
+		}
+	}
+	return dst
+}
+
+// collect appends to docs the documents with a posting under keys
+// (keys[b] in band b; at most maxPostings per key, the newest), sorted and
+// distinct. vals, if not nil, are the values whose band keys keys are:
+// comparing them with a document's saves hashing its values to confirm
+// a key. The read lock must be held.
+func (s *memStore) collect(docs []uint32, keys []uint64, vals []uint32) []uint32 {
 	var pos [prefetchGroup]int
 	var pre [prefetchGroup]bandSlot
+	var left [prefetchGroup]int
 	for g := 0; g < len(keys); g += prefetchGroup {
 		ks := keys[g:min(g+prefetchGroup, len(keys))]
 		// The steps go band by band over all the group's bands, so
 		// that the cache misses of one step overlap: home slots first,
-		// then the head documents whose keys the tags point at.
+		// then the head documents whose keys the tags point at, then
+		// the chains, one link of every band at a time.
 		for i, key := range ks {
 			t := &s.heads[g+i]
 			if len(t.slots) == 0 {
@@ -414,11 +469,16 @@ func (s *memStore) Candidates(keys []uint64, fn func(Record) bool) error {
 		}
 		for i, key := range ks {
 			j, sl := pos[i], pre[i]
+			pre[i].head = 0
 			if j < 0 || sl.head == 0 {
 				continue
 			}
 			b := g + i
-			if s.keyOf(sl.head-1, b) != key {
+			var bv []uint32
+			if vals != nil {
+				bv = vals[b*s.rows : (b+1)*s.rows]
+			}
+			if !s.hasKey(sl.head-1, b, key, bv) {
 				// Another key with the same tag: probe on.
 				t := &s.heads[b]
 				if j++; j == len(t.slots) {
@@ -430,24 +490,29 @@ func (s *memStore) Candidates(keys []uint64, fn func(Record) bool) error {
 				}
 				sl = t.slots[j]
 			}
-			n := s.maxPostings
-			for d := sl.head; d != 0; d = *s.link(d-1, b) {
-				docs = append(docs, d-1)
-				if n--; n == 0 {
-					break
+			pre[i].head = sl.head
+			left[i] = s.maxPostings
+		}
+		// Walk the chains side by side.
+		for more := true; more; {
+			more = false
+			for i := range ks {
+				d := pre[i].head
+				if d == 0 {
+					continue
 				}
+				docs = append(docs, d-1)
+				if left[i]--; left[i] == 0 {
+					pre[i].head = 0
+					continue
+				}
+				pre[i].head = *s.link(d-1, g+i)
+				more = true
 			}
 		}
 	}
 	slices.Sort(docs)
-	docs = slices.Compact(docs)
-	*buf = docs
-	for _, d := range docs {
-		if !fn(s.record(d)) {
-			break
-		}
-	}
-	return nil
+	return slices.Compact(docs)
 }
 
 // record returns document d, sharing the store's slices.

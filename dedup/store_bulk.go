@@ -3,6 +3,7 @@ package dedup
 import (
 	"fmt"
 	"slices"
+	"unsafe"
 )
 
 // bandKey returns the key of band b of a document whose band-b values are
@@ -38,6 +39,14 @@ type bandTable struct {
 // it to be bulkLoad full.
 const bulkLoad = 0.7
 
+// newSlots returns n empty slots, in huge pages where the system allows
+// (see adviseHuge).
+func newSlots(n int) []bandSlot {
+	sl := make([]bandSlot, n)
+	adviseHuge(unsafe.Pointer(unsafe.SliceData(sl)), uintptr(n)*unsafe.Sizeof(bandSlot{}))
+	return sl
+}
+
 // home returns the home slot of tag (the table must have slots). Tags are
 // the high bits of mixed hashes, so uniform.
 func (t *bandTable) home(tag uint32) int {
@@ -55,7 +64,7 @@ func (t *bandTable) grow() { t.resize(max(len(t.slots)+len(t.slots)/2, 8)) }
 // resize rehashes the table into n > used slots.
 func (t *bandTable) resize(n int) {
 	old := t.slots
-	t.slots = make([]bandSlot, n)
+	t.slots = newSlots(n)
 	for _, sl := range old {
 		if sl.head == 0 {
 			continue
@@ -212,7 +221,7 @@ func (s *memStore) buildPostings() {
 	defer s.mu.Unlock()
 	n := len(s.ids)
 	for b := range s.heads {
-		s.heads[b] = bandTable{slots: make([]bandSlot, max(int(float64(n)/bulkLoad)+1, 8))}
+		s.heads[b] = bandTable{slots: newSlots(max(int(float64(n)/bulkLoad)+1, 8))}
 	}
 	docs := make([]uint32, n)
 	for d := range docs {
