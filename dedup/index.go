@@ -223,18 +223,27 @@ func (ix *Index) AppendQuery(dst []Match, sig Signature, threshold float64) ([]M
 	if ms, ok := ix.store.(*memStore); ok {
 		dst = ms.appendMatches(dst, keys, vals, sig.shingles, threshold)
 	} else {
-		err = ix.store.Candidates(keys, func(r Record) bool {
-			if m, ok := verify(vals, sig.shingles, r, threshold); ok {
-				dst = append(dst, m)
-			}
-			return true
-		})
+		dst, err = appendVerified(ix.store, dst, keys, vals, sig.shingles, threshold)
 	}
 	slices.SortFunc(dst[base:], func(a, b Match) int {
 		if c := cmp.Compare(b.Similarity, a.Similarity); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.ID, b.ID)
+	})
+	return dst, err
+}
+
+// appendVerified appends to dst the candidates of keys in store whose
+// similarity to a query of values vals reaches threshold. (A function of
+// its own, so that the closure's capture of dst does not move AppendQuery's
+// dst to the heap.)
+func appendVerified(store Store, dst []Match, keys []uint64, vals []uint32, shingles int, threshold float64) ([]Match, error) {
+	err := store.Candidates(keys, func(r Record) bool {
+		if m, ok := verify(vals, shingles, r, threshold); ok {
+			dst = append(dst, m)
+		}
+		return true
 	})
 	return dst, err
 }

@@ -339,3 +339,77 @@ func TestAddBatchOtherStore(t *testing.T) {
 		t.Fatal("query results differ")
 	}
 }
+
+// TestQueryPathsAgree checks the memory store's own query path (chains
+// walked side by side, repeated candidates dropped with a hash set) against
+// the generic one (Candidates, sorted, and a callback), on families large
+// enough for long candidate lists, with and without a posting cap.
+func TestQueryPathsAgree(t *testing.T) {
+	for _, capN := range []int{-1, 3, 0} {
+		cfg := Config{NumHashes: 128, Bands: 25, Rows: 5, Method: MethodOPH}
+		ids, sigs := batchFixture(t, cfg, 2000, 13)
+		st, err := NewMemoryStoreWith(cfg, MemoryStoreOptions{MaxPostings: capN})
+		if err != nil {
+			t.Fatal(err)
+		}
+		own, err := NewIndexWithStore(cfg, st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		generic, err := NewIndexWithStore(cfg, wrappedStore{st})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := own.AddBatch(ids, sigs); err != nil {
+			t.Fatal(err)
+		}
+		long := 0
+		for i, s := range sigs {
+			for _, th := range []float64{0, 0.5} {
+				a, err := own.AppendQuery(nil, s, th)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, err := generic.AppendQuery(nil, s, th)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !slices.Equal(a, b) {
+					t.Fatalf("cap %d, query %d, threshold %v: %v, generic path %v", capN, i, th, a, b)
+				}
+				ms := st.(*memStore)
+				vals := compact(nil, s.values)
+				if raw := ms.collect(nil, bandKeys(nil, vals, cfg.Bands, cfg.Rows), vals); len(raw) > 32 && th == 0 {
+					long++
+				}
+			}
+		}
+		if long == 0 {
+			t.Fatalf("cap %d: no query with more than 32 postings: the hash-set path is untested", capN)
+		}
+	}
+}
+
+func TestDistinct(t *testing.T) {
+	r := rand.New(rand.NewPCG(4, 4))
+	var set []uint32
+	for range 200 {
+		docs := make([]uint32, r.IntN(300))
+		for i := range docs {
+			docs[i] = uint32(r.IntN(1 + len(docs)/2))
+		}
+		want := []uint32{}
+		seen := map[uint32]bool{}
+		for _, d := range docs {
+			if !seen[d] {
+				seen[d] = true
+				want = append(want, d)
+			}
+		}
+		var got []uint32
+		got, set = distinct(slices.Clone(docs), set)
+		if !slices.Equal(got, want) && !(len(got) == 0 && len(want) == 0) {
+			t.Fatalf("distinct(%v) = %v, want %v", docs, got, want)
+		}
+	}
+}

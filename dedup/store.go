@@ -384,6 +384,8 @@ func (s *memStore) Candidates(keys []uint64, fn func(Record) bool) error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	docs := s.collect((*buf)[:0], keys, nil)
+	slices.Sort(docs)
+	docs = slices.Compact(docs)
 	*buf = docs
 	for _, d := range docs {
 		if !fn(s.record(d)) {
@@ -404,6 +406,18 @@ func (s *memStore) appendMatches(dst []Match, keys []uint64, vals []uint32, shin
 	defer s.mu.RUnlock()
 	docs := s.collect((*buf)[:0], keys, vals)
 	*buf = docs
+	if len(docs) > 32 {
+		// A document shares several band keys with a near copy, so it
+		// comes several times: keep its first appearance (a hash set is
+		// cheaper than sorting long lists; the order does not matter,
+		// AppendQuery sorts the matches).
+		sp := setPool.Get().(*[]uint32)
+		docs, *sp = distinct(docs, *sp)
+		setPool.Put(sp)
+	} else {
+		slices.Sort(docs)
+		docs = slices.Compact(docs)
+	}
 	// Load every line of the candidates first: the loads are
 	// independent, so their cache misses overlap, where verifying one
 	// candidate after another would wait for each.
@@ -428,8 +442,8 @@ func (s *memStore) appendMatches(dst []Match, keys []uint64, vals []uint32, shin
 }
 
 // collect appends to docs the documents with a posting under keys
-// (keys[b] in band b; at most maxPostings per key, the newest), sorted and
-// distinct. vals, if not nil, are the values whose band keys keys are:
+// (keys[b] in band b; at most maxPostings per key, the newest), a
+// document once per key it is found under. vals, if not nil, are the values whose band keys keys are:
 // comparing them with a document's saves hashing its values to confirm
 // a key. The read lock must be held.
 func (s *memStore) collect(docs []uint32, keys []uint64, vals []uint32) []uint32 {
@@ -511,8 +525,40 @@ func (s *memStore) collect(docs []uint32, keys []uint64, vals []uint32) []uint32
 			}
 		}
 	}
-	slices.Sort(docs)
-	return slices.Compact(docs)
+	return docs
+}
+
+// setPool holds the hash sets of distinct.
+var setPool = sync.Pool{New: func() any { return new([]uint32) }}
+
+// distinct removes repeated documents from docs, in place, keeping first
+// appearances in order, with set (grown as needed and returned) as an
+// open-addressing set of document numbers + 1.
+func distinct(docs, set []uint32) ([]uint32, []uint32) {
+	shift := 32
+	for n := 1; n < 2*len(docs); n <<= 1 {
+		shift--
+	}
+	n := 1 << (32 - shift)
+	if cap(set) < n {
+		set = make([]uint32, n)
+	}
+	set = set[:n]
+	clear(set)
+	out := docs[:0]
+	for _, d := range docs {
+		for h := (d * 0x9e3779b1) >> shift; ; h = (h + 1) & uint32(n-1) {
+			if set[h] == 0 {
+				set[h] = d + 1
+				out = append(out, d)
+				break
+			}
+			if set[h] == d+1 {
+				break
+			}
+		}
+	}
+	return out, set
 }
 
 // record returns document d, sharing the store's slices.
