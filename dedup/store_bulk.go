@@ -323,18 +323,23 @@ func (s *memStore) postDocs(docs []uint32) {
 		for b := range s.bands {
 			sk, sd := keys[b*n:(b+1)*n], ch
 			t := &s.heads[b]
+			// Load the home slots a group ahead of the inserts:
+			// independent loads, whose misses overlap one another and
+			// the inserts of the group before. insertNew reads them
+			// again (a group may change them).
+			var x uint32
+			for _, k := range sk[:min(insertGroup, n)] {
+				x += t.slots[t.home(uint32(k>>32))].head
+			}
 			for g := 0; g < n; g += insertGroup {
-				// Load the home slots of a group first: independent
-				// loads, whose misses overlap. insertNew reads them
-				// again (a group may change them).
-				e := min(g+insertGroup, n)
-				for _, k := range sk[g:e] {
-					s.sink += t.slots[t.home(uint32(k>>32))].head
+				for _, k := range sk[min(g+insertGroup, n):min(g+2*insertGroup, n)] {
+					x += t.slots[t.home(uint32(k>>32))].head
 				}
-				for i := g; i < e; i++ {
+				for i := g; i < min(g+insertGroup, n); i++ {
 					s.insertNew(b, sk[i], sd[i])
 				}
 			}
+			s.sink += x
 		}
 	}
 }
