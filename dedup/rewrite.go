@@ -194,6 +194,13 @@ func (d *Deduper) rewriteEdges(articles []Article, single []bool) []edge {
 		if !single[short] || len(texts[short].sents) < rewriteMinSentences {
 			return
 		}
+		// Jaccard is at most the ratio of the set sizes: a pair
+		// too unequal cannot reach the bar, and a huge article would
+		// otherwise cost a full merge per candidate.
+		nu, nl := len(texts[short].union), len(texts[long].union)
+		if float64(min(nu, nl)) < rewriteUnion*float64(max(nu, nl)) {
+			return
+		}
 		u := jaccardSorted(texts[short].union, texts[long].union)
 		if u < rewriteUnion {
 			return
