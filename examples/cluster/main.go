@@ -91,7 +91,11 @@ func run(args []string, stdin io.Reader, stdout io.Writer) error {
 			fmt.Fprintf(stdout, "  %s\n", m)
 		}
 		for _, p := range c.Pairs {
-			fmt.Fprintf(stdout, "  pair %s ~ %s  similarity %.3f\n", p.A, p.B, p.Similarity)
+			if p.Coverage > 0 {
+				fmt.Fprintf(stdout, "  pair %s ~ %s  similarity %.3f, heavy rewrite (sentence coverage %.2f)\n", p.A, p.B, p.Similarity, p.Coverage)
+			} else {
+				fmt.Fprintf(stdout, "  pair %s ~ %s  similarity %.3f\n", p.A, p.B, p.Similarity)
+			}
 		}
 	}
 	if len(res.Related) > 0 {

@@ -59,3 +59,28 @@ func TestKandaharJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestHeavyRewriteOutput: a pair joined as a heavy rewrite says so.
+func TestHeavyRewriteOutput(t *testing.T) {
+	source := "The regional water authority announced on Monday that reservoir levels have fallen to their lowest point in thirty years. " +
+		"Officials blamed a dry winter and rising demand from new housing developments along the coast. " +
+		"Residents will face mandatory limits on garden watering starting next month. " +
+		"Farmers in the valley warned that crop yields could drop sharply without emergency supplies. " +
+		"The authority plans to open talks with neighbouring districts about temporary transfers of water."
+	rewrite := "On Monday the regional water authority said reservoir levels had dropped to the lowest point seen in thirty years. " +
+		"A dry winter and growing demand from coastal housing developments were blamed by officials. " +
+		"Starting next month, residents face mandatory garden watering limits. " +
+		"Valley farmers warned crop yields might fall sharply unless emergency supplies arrive. " +
+		"Talks about temporary water transfers with neighbouring districts will be opened by the authority."
+	var in strings.Builder
+	for id, text := range map[string]string{"source": source, "rewrite": rewrite} {
+		b, err := json.Marshal(map[string]string{"id": id, "text": text})
+		require.NoError(t, err)
+		in.Write(b)
+		in.WriteString("\n")
+	}
+	var out bytes.Buffer
+	require.NoError(t, run([]string{"-"}, strings.NewReader(in.String()), &out))
+	assert.Contains(t, out.String(), "1 clusters")
+	assert.Contains(t, out.String(), "heavy rewrite (sentence coverage")
+}
