@@ -14,6 +14,7 @@ import (
 
 	"github.com/kljensen/snowball"
 	"github.com/neardup/neardup/bench/corpus"
+	"github.com/neardup/neardup/bench/internal/synth"
 	"github.com/neardup/neardup/dedup"
 	"github.com/neardup/neardup/shingle"
 )
@@ -156,7 +157,7 @@ func perArticle(b *testing.B, texts []string, fn func(string)) {
 	b.SetBytes(totalBytes(texts) / int64(len(texts)))
 	b.ReportAllocs()
 	i := 0
-	cpu := processCPU()
+	cpu := synth.ProcessCPU()
 	for b.Loop() {
 		fn(texts[i])
 		i++
@@ -169,7 +170,7 @@ func perArticle(b *testing.B, texts []string, fn func(string)) {
 
 // reportCPU reports the process CPU time since cpu per iteration.
 func reportCPU(b *testing.B, cpu time.Duration) {
-	if d := processCPU() - cpu; cpu > 0 && b.N > 0 {
+	if d := synth.ProcessCPU() - cpu; cpu > 0 && b.N > 0 {
 		b.ReportMetric(float64(d.Nanoseconds())/float64(b.N), "cpu-ns/op")
 	}
 }
@@ -247,7 +248,7 @@ func BenchmarkStem(b *testing.B) {
 		}
 		b.ReportAllocs()
 		i := 0
-		cpu := processCPU()
+		cpu := synth.ProcessCPU()
 		for b.Loop() {
 			_ = s.Stem(words[i])
 			if i++; i == len(words) {
@@ -259,7 +260,7 @@ func BenchmarkStem(b *testing.B) {
 	b.Run("snowball", func(b *testing.B) {
 		b.ReportAllocs()
 		i := 0
-		cpu := processCPU()
+		cpu := synth.ProcessCPU()
 		for b.Loop() {
 			if _, err := snowball.Stem(words[i], "english", false); err != nil {
 				b.Fatal(err)
@@ -303,7 +304,7 @@ func BenchmarkSign(b *testing.B) {
 			b.SetBytes(totalBytes(texts) / int64(len(texts)))
 			b.ReportAllocs()
 			i := 0
-			cpu := processCPU()
+			cpu := synth.ProcessCPU()
 			for b.Loop() {
 				_ = h.SignShingles(sets[i])
 				if i++; i == len(sets) {
@@ -364,58 +365,7 @@ func synthSigs(tb testing.TB, n int) []dedup.Signature {
 	if s, ok := sigCache[n]; ok {
 		return s
 	}
-	h := newHasher(tb, lshConfig)
-	type plan struct {
-		seed uint64
-		base int // -1 or index of the set copied
-	}
-	r := rand.New(rand.NewPCG(uint64(n), 7))
-	plans := make([]plan, n)
-	for i := range plans {
-		plans[i] = plan{seed: r.Uint64(), base: -1}
-		if i > 0 && r.Float64() < 0.3 {
-			plans[i].base = r.IntN(i)
-			for plans[plans[i].base].base >= 0 {
-				plans[i].base = plans[plans[i].base].base
-			}
-		}
-	}
-	makeSet := func(i int, dst []uint64) []uint64 {
-		p := plans[i]
-		seed := p.seed
-		if p.base >= 0 {
-			seed = plans[p.base].seed
-		}
-		rs := rand.New(rand.NewPCG(seed, 1))
-		m := 200 + rs.IntN(400)
-		dst = dst[:0]
-		for range m {
-			dst = append(dst, rs.Uint64())
-		}
-		if p.base >= 0 {
-			rc := rand.New(rand.NewPCG(p.seed, 2))
-			swap := 0.1 + 0.2*rc.Float64()
-			for j := range dst {
-				if rc.Float64() < swap {
-					dst[j] = rc.Uint64()
-				}
-			}
-		}
-		return dst
-	}
-	sigs := make([]dedup.Signature, n)
-	var wg sync.WaitGroup
-	workers := runtime.GOMAXPROCS(0)
-	for w := range workers {
-		wg.Go(func() {
-			var set []uint64
-			for i := w; i < n; i += workers {
-				set = makeSet(i, set)
-				sigs[i] = h.SignShingles(set)
-			}
-		})
-	}
-	wg.Wait()
+	sigs := synth.Signatures(newHasher(tb, lshConfig), n, uint64(n))
 	sigCache[n] = sigs
 	return sigs
 }
@@ -459,12 +409,12 @@ func BenchmarkIndexAdd(b *testing.B) {
 			ix = nil
 			b.ReportAllocs()
 			b.ResetTimer()
-			cpu := processCPU()
+			cpu := synth.ProcessCPU()
 			for b.Loop() {
 				buildIndex(b, sigs, ids)
 			}
 			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "docs/s")
-			if d := processCPU() - cpu; cpu > 0 && d > 0 {
+			if d := synth.ProcessCPU() - cpu; cpu > 0 && d > 0 {
 				b.ReportMetric(float64(n)*float64(b.N)/d.Seconds(), "cpu-docs/s")
 			}
 			b.ReportMetric(perDoc, "heapB/doc")
@@ -482,7 +432,7 @@ func BenchmarkIndexQuery(b *testing.B) {
 			var dst []dedup.Match
 			b.ReportAllocs()
 			i := 0
-			cpu := processCPU()
+			cpu := synth.ProcessCPU()
 			for b.Loop() {
 				var err error
 				dst, err = ix.AppendQuery(dst[:0], sigs[i], ix.Config().Threshold)

@@ -98,19 +98,7 @@ func jaccardSorted(x, y []uint64) float64 {
 	if len(x) == 0 || len(y) == 0 {
 		return 0
 	}
-	inter := 0
-	for i, j := 0, 0; i < len(x) && j < len(y); {
-		switch {
-		case x[i] < y[j]:
-			i++
-		case x[i] > y[j]:
-			j++
-		default:
-			inter++
-			i++
-			j++
-		}
-	}
+	inter := intersectSorted(x, y)
 	return float64(inter) / float64(len(x)+len(y)-inter)
 }
 

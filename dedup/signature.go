@@ -263,6 +263,15 @@ func (h *Hasher) Compare(a, b string) Score {
 	if len(x) == 0 || len(y) == 0 {
 		return Score{}
 	}
+	inter := intersectSorted(x, y)
+	return Score{
+		Similarity:  float64(inter) / float64(len(x)+len(y)-inter),
+		Containment: float64(inter) / float64(min(len(x), len(y))),
+	}
+}
+
+// intersectSorted returns the number of values two sorted sets share.
+func intersectSorted(x, y []uint64) int {
 	inter := 0
 	for i, j := 0, 0; i < len(x) && j < len(y); {
 		switch {
@@ -276,8 +285,5 @@ func (h *Hasher) Compare(a, b string) Score {
 			j++
 		}
 	}
-	return Score{
-		Similarity:  float64(inter) / float64(len(x)+len(y)-inter),
-		Containment: float64(inter) / float64(min(len(x), len(y))),
-	}
+	return inter
 }

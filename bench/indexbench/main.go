@@ -50,6 +50,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/neardup/neardup/bench/internal/synth"
 	"github.com/neardup/neardup/dedup"
 )
 
@@ -83,7 +84,7 @@ func main() {
 			fail(err)
 		}
 	} else {
-		sigs = synthSigs(h, *n, *seed)
+		sigs = synth.Signatures(h, *n, *seed)
 	}
 	n2 := len(sigs)
 	ids := make([]string, n2)
@@ -117,7 +118,7 @@ func main() {
 		if *expect {
 			opts.ExpectedDocs = n2
 		}
-		start, cpu0 := time.Now(), processCPU()
+		start, cpu0 := time.Now(), synth.ProcessCPU()
 		st, err := dedup.NewMemoryStoreWith(cfg, opts)
 		if err != nil {
 			fail(err)
@@ -140,7 +141,7 @@ func main() {
 				}
 			}
 		}
-		build, buildCPU := time.Since(start), processCPU()-cpu0
+		build, buildCPU := time.Since(start), synth.ProcessCPU()-cpu0
 		runtime.GC()
 		runtime.ReadMemStats(&ms1)
 		heap := float64(int64(ms1.HeapAlloc)-int64(ms0.HeapAlloc)) / float64(n2)
@@ -156,7 +157,7 @@ func main() {
 		var dst []dedup.Match
 		var warm []uint64
 		matches := 0
-		qcpu := processCPU()
+		qcpu := synth.ProcessCPU()
 		for q := range lat {
 			qi := rng.IntN(n2)
 			qidx[q] = qi
@@ -172,7 +173,7 @@ func main() {
 			}
 			matches += len(dst)
 		}
-		qcpu = processCPU() - qcpu
+		qcpu = synth.ProcessCPU() - qcpu
 		if *tail {
 			tailReport(ix, sigs, lat, qidx, cfg.Threshold)
 		}
@@ -197,12 +198,12 @@ func main() {
 			ix = nil
 			runtime.GC()
 			runtime.ReadMemStats(&ms0)
-			start, cpu0 := time.Now(), processCPU()
+			start, cpu0 := time.Now(), synth.ProcessCPU()
 			ix2, err := dedup.ReadIndex(bytes.NewReader(buf.Bytes()))
 			if err != nil {
 				fail(err)
 			}
-			load, loadCPU := time.Since(start), processCPU()-cpu0
+			load, loadCPU := time.Since(start), synth.ProcessCPU()-cpu0
 			runtime.GC()
 			runtime.ReadMemStats(&ms1)
 			heap := float64(int64(ms1.HeapAlloc)-int64(ms0.HeapAlloc)) / float64(n2)
@@ -225,63 +226,6 @@ func cpuRate(n int, d time.Duration) float64 {
 func fail(err error) {
 	fmt.Fprintln(os.Stderr, "indexbench:", err)
 	os.Exit(1)
-}
-
-// synthSigs signs n synthetic shingle sets on every core: 200–600 random
-// shingles each, 30% near copies of an earlier set.
-func synthSigs(h *dedup.Hasher, n int, seed uint64) []dedup.Signature {
-	type plan struct {
-		seed uint64
-		base int // -1 or index of the set copied
-	}
-	r := rand.New(rand.NewPCG(seed, 7))
-	plans := make([]plan, n)
-	for i := range plans {
-		plans[i] = plan{seed: r.Uint64(), base: -1}
-		if i > 0 && r.Float64() < 0.3 {
-			plans[i].base = r.IntN(i)
-			for plans[plans[i].base].base >= 0 {
-				plans[i].base = plans[plans[i].base].base
-			}
-		}
-	}
-	makeSet := func(i int, dst []uint64) []uint64 {
-		p := plans[i]
-		s := p.seed
-		if p.base >= 0 {
-			s = plans[p.base].seed
-		}
-		rs := rand.New(rand.NewPCG(s, 1))
-		m := 200 + rs.IntN(400)
-		dst = dst[:0]
-		for range m {
-			dst = append(dst, rs.Uint64())
-		}
-		if p.base >= 0 {
-			rc := rand.New(rand.NewPCG(p.seed, 2))
-			swap := 0.1 + 0.2*rc.Float64()
-			for j := range dst {
-				if rc.Float64() < swap {
-					dst[j] = rc.Uint64()
-				}
-			}
-		}
-		return dst
-	}
-	sigs := make([]dedup.Signature, n)
-	var wg sync.WaitGroup
-	workers := runtime.GOMAXPROCS(0)
-	for w := range workers {
-		wg.Go(func() {
-			var set []uint64
-			for i := w; i < n; i += workers {
-				set = makeSet(i, set)
-				sigs[i] = h.SignShingles(set)
-			}
-		})
-	}
-	wg.Wait()
-	return sigs
 }
 
 // corpusSigs signs the first n articles with words of a JSON Lines

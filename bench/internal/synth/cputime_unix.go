@@ -1,16 +1,16 @@
 //go:build unix
 
-package main
+package synth
 
 import (
 	"syscall"
 	"time"
 )
 
-// processCPU returns the user and system CPU time the process has used:
+// ProcessCPU returns the user and system CPU time the process has used:
 // on a shared machine a steadier measure than wall time, since time spent
 // waiting for a core does not count (GC work on other threads does).
-func processCPU() time.Duration {
+func ProcessCPU() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
