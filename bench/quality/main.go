@@ -167,37 +167,39 @@ func evalDocs(cfg dedup.Config, docs []Document, gold []string, stream bool) (do
 		pos[doc.ID] = i
 	}
 	mode := "docs"
-	var res *dedup.Clustering
 	var pred, byCopyOf []int
+	var related []dedup.Relation
 	if stream {
 		mode = "stream"
 		if pred, byCopyOf, err = streamClusters(d, docs); err != nil {
 			return docFigures{}, err
 		}
-		res = &dedup.Clustering{}
-		seen := map[int]int{}
-		for i, c := range pred {
-			if _, ok := seen[c]; !ok {
-				seen[c] = len(res.Clusters)
-				res.Clusters = append(res.Clusters, dedup.Cluster{})
-			}
-			k := seen[c]
-			res.Clusters[k].Members = append(res.Clusters[k].Members, docs[i].ID)
+	} else {
+		res, err := d.Cluster(arts)
+		if err != nil {
+			return docFigures{}, err
 		}
-	} else if res, err = d.Cluster(arts); err != nil {
-		return docFigures{}, err
+		pred = make([]int, len(docs))
+		for c, cl := range res.Clusters {
+			for _, m := range cl.Members {
+				pred[pos[m]] = c
+			}
+		}
+		related = res.Related
 	}
-	pred = make([]int, len(docs))
-	mixed := 0
-	for c, cl := range res.Clusters {
-		golds := map[string]bool{}
-		for _, m := range cl.Members {
-			pred[pos[m]] = c
-			if g := gold[pos[m]]; g != NoCluster {
-				golds[g] = true
-			}
+	// Count the predicted clusters and those holding two gold clusters.
+	golds := map[int]map[string]bool{}
+	for i, c := range pred {
+		if golds[c] == nil {
+			golds[c] = map[string]bool{}
 		}
-		if len(golds) > 1 {
+		if gold[i] != NoCluster {
+			golds[c][gold[i]] = true
+		}
+	}
+	mixed := 0
+	for _, g := range golds {
+		if len(g) > 1 {
 			mixed++
 		}
 	}
@@ -214,7 +216,7 @@ func evalDocs(cfg dedup.Config, docs []Document, gold []string, stream bool) (do
 		return docFigures{}, err
 	}
 	sameGold := 0
-	for _, r := range res.Related {
+	for _, r := range related {
 		if g := gold[pos[r.A]]; g != NoCluster && g == gold[pos[r.B]] {
 			sameGold++
 		}
@@ -228,9 +230,9 @@ func evalDocs(cfg dedup.Config, docs []Document, gold []string, stream bool) (do
 	c := d.Config()
 	return docFigures{
 		CopyOfARI: copyOfARI,
-		Related:   len(res.Related), RelatedSameGold: sameGold,
+		Related:   len(related), RelatedSameGold: sameGold,
 		Mode: mode, Docs: len(docs), Threshold: c.Threshold, ShingleSize: c.Shingle.Size,
-		Clusters: len(res.Clusters), ARI: ari,
+		Clusters: len(golds), ARI: ari,
 		PairPrecision: pc.Precision(), PairRecall: pc.Recall(), PairF1: pc.F1(),
 		BCubedF1: b3.F1, MixedClusters: mixed,
 	}, nil
