@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"testing"
 )
@@ -185,17 +186,25 @@ func TestAddBatchLargeFresh(t *testing.T) {
 	}
 	ids, sigs := batchFixture(t, cfg, n, 11)
 	seq, seqStore := batchIndex(t, cfg)
-	bat, batStore := batchIndex(t, cfg)
 	for i := range ids {
 		if err := seq.Add(ids[i], sigs[i]); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := bat.AddBatch(ids, sigs); err != nil {
-		t.Fatal(err)
-	}
-	if a, b := storeShape(seqStore), storeShape(batStore); a != b {
-		t.Fatal("stores differ")
+	// A batch this large is posted by GOMAXPROCS goroutines, each with a
+	// run of bands (3 does not divide the 8 bands evenly).
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	var bat *Index
+	for _, procs := range []int{1, 3, 2} {
+		runtime.GOMAXPROCS(procs)
+		b, batStore := batchIndex(t, cfg)
+		bat = b
+		if err := bat.AddBatch(ids, sigs); err != nil {
+			t.Fatal(err)
+		}
+		if x, y := storeShape(seqStore), storeShape(batStore); x != y {
+			t.Fatalf("GOMAXPROCS=%d: stores differ", procs)
+		}
 	}
 	if a, b := queryAll(t, seq, sigs[:2000]), queryAll(t, bat, sigs[:2000]); a != b {
 		t.Fatal("query results differ")

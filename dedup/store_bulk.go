@@ -2,7 +2,9 @@ package dedup
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
+	"sync"
 	"unsafe"
 )
 
@@ -298,50 +300,88 @@ func (s *memStore) undoRecords(docs []uint32, nFree, nIDs int) {
 
 // postChunk is how many documents postDocs posts band by band (their
 // band keys are computed once, 8 bytes per band and document);
-// insertGroup is how many home slots it loads ahead.
+// insertGroup is how many home slots it loads ahead; parallelDocs is the
+// least number of documents for which postDocs uses more than one
+// goroutine.
 const (
-	postChunk   = 1 << 15
-	insertGroup = 16
+	postChunk    = 1 << 15
+	insertGroup  = 16
+	parallelDocs = 4096
 )
 
 // postDocs adds the postings of docs, whose links are clear, in every
 // band, as calls of insert in the order of docs would. The tables must
 // have room for all of them.
+//
+// The bands are independent: a band's table and the documents' links in
+// that band are written by one goroutine only, and the values that
+// confirm a key are not written at all. So a large batch is posted by up
+// to GOMAXPROCS goroutines, each with its own run of bands, and the keys
+// by the same goroutines, each with its own run of documents.
 func (s *memStore) postDocs(docs []uint32) {
+	workers := 1
+	if len(docs) >= parallelDocs {
+		workers = min(runtime.GOMAXPROCS(0), s.bands)
+	}
 	c := min(len(docs), postChunk)
 	keys := make([]uint64, c*s.bands)
+	sinks := make([]uint32, workers)
 	for lo := 0; lo < len(docs); lo += postChunk {
 		ch := docs[lo:min(lo+postChunk, len(docs))]
 		n := len(ch)
-		var bk []uint64
-		for i, d := range ch {
-			bk = bandKeys(bk[:0], s.block(d)[:s.k], s.bands, s.rows)
-			for b, k := range bk {
-				keys[b*n+i] = k
+		eachWorker(workers, func(w int) {
+			var bk []uint64
+			for i := w * n / workers; i < (w+1)*n/workers; i++ {
+				bk = bandKeys(bk[:0], s.block(ch[i])[:s.k], s.bands, s.rows)
+				for b, k := range bk {
+					keys[b*n+i] = k
+				}
 			}
+		})
+		eachWorker(workers, func(w int) {
+			for b := w * s.bands / workers; b < (w+1)*s.bands/workers; b++ {
+				sinks[w] += s.postBand(b, keys[b*n:(b+1)*n], ch)
+			}
+		})
+	}
+	for _, x := range sinks {
+		s.sink += x
+	}
+}
+
+// eachWorker runs fn(0) … fn(workers-1), each on its own goroutine but
+// the last, and returns when all have returned. (parallel, in contrast,
+// hands out many small items to whichever goroutine is free.)
+func eachWorker(workers int, fn func(w int)) {
+	var wg sync.WaitGroup
+	for w := range workers - 1 {
+		wg.Go(func() { fn(w) })
+	}
+	fn(workers - 1)
+	wg.Wait()
+}
+
+// postBand adds the postings of docs under their keys sk in band b, and
+// returns the sum of loads made only to bring lines into cache.
+func (s *memStore) postBand(b int, sk []uint64, docs []uint32) uint32 {
+	n := len(docs)
+	t := &s.heads[b]
+	// Load the home slots a group ahead of the inserts: independent
+	// loads, whose misses overlap one another and the inserts of the
+	// group before. insertNew reads them again (a group may change them).
+	var x uint32
+	for _, k := range sk[:min(insertGroup, n)] {
+		x += t.slots[t.home(uint32(k>>32))].head
+	}
+	for g := 0; g < n; g += insertGroup {
+		for _, k := range sk[min(g+insertGroup, n):min(g+2*insertGroup, n)] {
+			x += t.slots[t.home(uint32(k>>32))].head
 		}
-		for b := range s.bands {
-			sk, sd := keys[b*n:(b+1)*n], ch
-			t := &s.heads[b]
-			// Load the home slots a group ahead of the inserts:
-			// independent loads, whose misses overlap one another and
-			// the inserts of the group before. insertNew reads them
-			// again (a group may change them).
-			var x uint32
-			for _, k := range sk[:min(insertGroup, n)] {
-				x += t.slots[t.home(uint32(k>>32))].head
-			}
-			for g := 0; g < n; g += insertGroup {
-				for _, k := range sk[min(g+insertGroup, n):min(g+2*insertGroup, n)] {
-					x += t.slots[t.home(uint32(k>>32))].head
-				}
-				for i := g; i < min(g+insertGroup, n); i++ {
-					s.insertNew(b, sk[i], sd[i])
-				}
-			}
-			s.sink += x
+		for i := g; i < min(g+insertGroup, n); i++ {
+			s.insertNew(b, sk[i], docs[i])
 		}
 	}
+	return x
 }
 
 // insertNew adds the posting of doc, whose values are stored, under key
