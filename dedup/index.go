@@ -126,9 +126,10 @@ func (ix *Index) Add(id string, sig Signature) error {
 // The index then answers queries as if each pair had been added with Add,
 // in order.
 //
-// With the in-memory store, AddBatch is several times faster than Add per
-// document: it posts the batch band by band in the order of the tables'
-// slots and sizes each table once. It holds the store's lock for the
+// With the in-memory store, AddBatch is faster than Add per document: it
+// sizes each table once and posts the batch band by band, a batch of
+// 4,096 documents or more on up to GOMAXPROCS goroutines (the bands are
+// shared out among them). It holds the store's lock for the
 // whole batch, so queries wait for it; split a large load into batches
 // (tens of thousands of documents each lose little speed) where queries
 // must not wait long. With another Store, AddBatch checks the IDs with
