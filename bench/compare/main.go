@@ -101,7 +101,7 @@ func main() {
 
 func run(n, m, queries, rounds int, wordnet string) error {
 	fmt.Printf("GOMAXPROCS=%d NumCPU=%d %s/%s %s\n", runtime.GOMAXPROCS(0), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version())
-	fmt.Println("note: (a)/(b) are process CPU time (best of several rounds), LSH figures wall time; on a shared machine all are noisy")
+	fmt.Println("note: (a)/(b) are process CPU time: MB/s from each pipeline's best round, the ratio from the median round; LSH figures wall time; on a shared machine all are noisy")
 	t0 := time.Now()
 	src, err := corpus.Load(wordnet)
 	if err != nil {
