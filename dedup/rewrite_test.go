@@ -1,6 +1,8 @@
 package dedup
 
 import (
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -8,10 +10,40 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestJaccardSorted(t *testing.T) {
-	assert.Equal(t, 0.0, jaccardSorted(nil, []uint64{1}))
-	assert.Equal(t, 1.0, jaccardSorted([]uint64{1, 2}, []uint64{1, 2}))
-	assert.InDelta(t, 2.0/5, jaccardSorted([]uint64{1, 2, 3, 7}, []uint64{2, 3, 9}), 1e-12)
+func TestU64Set(t *testing.T) {
+	var s u64Set
+	s.reset([]uint64{1, 2, 3, 7})
+	assert.Equal(t, 2, s.count([]uint64{2, 3, 9}))
+	assert.Equal(t, 0, s.count(nil))
+	// Zero is a value like any other; a reused set forgets the last one.
+	s.reset([]uint64{0, 5})
+	assert.Equal(t, 1, s.count([]uint64{0, 1, 2, 3, 7}))
+	assert.Equal(t, 2, s.count([]uint64{5, 0}))
+	s.reset(nil)
+	assert.Equal(t, 0, s.count([]uint64{0, 5}))
+	// Against the sorted merge, on random sets that grow and shrink (so
+	// that the table is reused at other sizes) and share a random part.
+	rng := rand.New(rand.NewPCG(5, 6))
+	for trial := range 300 {
+		var a, b []uint64
+		for range rng.IntN(3000) {
+			v := rng.Uint64() >> rng.IntN(64) // small values and zero too
+			a = append(a, v)
+			if rng.IntN(3) == 0 {
+				b = append(b, v)
+			}
+		}
+		for range rng.IntN(2000) {
+			b = append(b, rng.Uint64()>>rng.IntN(64))
+		}
+		slices.Sort(a)
+		slices.Sort(b)
+		a, b = slices.Compact(a), slices.Compact(b)
+		s.reset(a)
+		if got, want := s.count(b), intersectSorted(a, b); got != want {
+			t.Fatalf("trial %d: %d shared, the merge says %d", trial, got, want)
+		}
+	}
 }
 
 func TestSentenceCoverage(t *testing.T) {
