@@ -60,30 +60,42 @@ type pair struct{ i, j int32 }
 // samplePairs returns the pairs of articles that share a sampled shingle
 // (one with at most maxPostings articles), sorted.
 func samplePairs(samples [][]uint32) []pair {
-	postings := make(map[uint32][]int32)
+	// Every (sampled shingle, article) as one number, sorted: a run of
+	// one shingle lists its articles in order.
+	total := 0
+	for _, s := range samples {
+		total += len(s)
+	}
+	occ := make([]uint64, 0, total)
 	for i, s := range samples {
 		for _, v := range s {
-			postings[v] = append(postings[v], int32(i))
+			occ = append(occ, uint64(v)<<32|uint64(i))
 		}
 	}
-	candidates := make(map[pair]bool)
-	for _, docs := range postings {
-		if len(docs) < 2 || len(docs) > maxPostings {
-			continue
+	slices.Sort(occ)
+	var keys []uint64 // i<<32 | j for every pair i < j, repeated
+	for lo := 0; lo < len(occ); {
+		hi := lo + 1
+		for hi < len(occ) && occ[hi]>>32 == occ[lo]>>32 {
+			hi++
 		}
-		for x, i := range docs {
-			for _, j := range docs[x+1:] {
-				if i != j {
-					candidates[pair{min(i, j), max(i, j)}] = true
+		if docs := occ[lo:hi]; len(docs) >= 2 && len(docs) <= maxPostings {
+			for x, i := range docs {
+				for _, j := range docs[x+1:] {
+					if uint32(i) != uint32(j) {
+						keys = append(keys, uint64(uint32(i))<<32|uint64(uint32(j)))
+					}
 				}
 			}
 		}
+		lo = hi
 	}
-	pairs := make([]pair, 0, len(candidates))
-	for p := range candidates {
-		pairs = append(pairs, p)
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	pairs := make([]pair, len(keys))
+	for k, key := range keys {
+		pairs[k] = pair{int32(key >> 32), int32(uint32(key))}
 	}
-	slices.SortFunc(pairs, func(x, y pair) int { return cmp.Or(cmp.Compare(x.i, y.i), cmp.Compare(x.j, y.j)) })
 	return pairs
 }
 

@@ -196,3 +196,46 @@ func TestHitFinderPathsAgree(t *testing.T) {
 		}
 	}
 }
+
+// TestSamplePairsMatchesReference checks samplePairs against the map-based
+// version it replaced, on random samples with repeated values, values
+// shared by more than maxPostings articles, and empty samples.
+func TestSamplePairsMatchesReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 9))
+	found, empty := 0, 0
+	for trial := range 50 {
+		samples := make([][]uint32, 1+rng.IntN(300))
+		values := 1 + rng.IntN(400)
+		for i := range samples {
+			for range rng.IntN(20) {
+				samples[i] = append(samples[i], uint32(rng.IntN(values)))
+			}
+		}
+		want, got := refSamplePairs(samples), samplePairs(samples)
+		if !slices.Equal(got, want) {
+			t.Fatalf("trial %d: %d pairs, the reference %d", trial, len(got), len(want))
+		}
+		found += len(want)
+		if len(want) == 0 {
+			empty++
+		}
+	}
+	// The bound itself: a value in maxPostings articles proposes their
+	// pairs, one in more proposes none.
+	for _, n := range []int{maxPostings, maxPostings + 1} {
+		samples := make([][]uint32, n)
+		for i := range samples {
+			samples[i] = []uint32{42}
+		}
+		want := 0
+		if n <= maxPostings {
+			want = n * (n - 1) / 2
+		}
+		if got := len(samplePairs(samples)); got != want {
+			t.Fatalf("a value in %d articles: %d pairs, want %d", n, got, want)
+		}
+	}
+	if found < 1000 || empty > 25 {
+		t.Fatalf("%d pairs in all, %d trials with none: the samples exercise too little", found, empty)
+	}
+}

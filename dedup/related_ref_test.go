@@ -176,3 +176,32 @@ func (d *Deduper) relatedByPairs(articles []Article, candidates []pair, cluster 
 	}
 	return out
 }
+// refSamplePairs is the map-based samplePairs it replaced, as a reference: it returns the pairs of articles that share a sampled shingle
+// (one with at most maxPostings articles), sorted.
+func refSamplePairs(samples [][]uint32) []pair {
+	postings := make(map[uint32][]int32)
+	for i, s := range samples {
+		for _, v := range s {
+			postings[v] = append(postings[v], int32(i))
+		}
+	}
+	candidates := make(map[pair]bool)
+	for _, docs := range postings {
+		if len(docs) < 2 || len(docs) > maxPostings {
+			continue
+		}
+		for x, i := range docs {
+			for _, j := range docs[x+1:] {
+				if i != j {
+					candidates[pair{min(i, j), max(i, j)}] = true
+				}
+			}
+		}
+	}
+	pairs := make([]pair, 0, len(candidates))
+	for p := range candidates {
+		pairs = append(pairs, p)
+	}
+	slices.SortFunc(pairs, func(x, y pair) int { return cmp.Or(cmp.Compare(x.i, y.i), cmp.Compare(x.j, y.j)) })
+	return pairs
+}
