@@ -176,6 +176,7 @@ func (d *Deduper) relatedByPairs(articles []Article, candidates []pair, cluster 
 	}
 	return out
 }
+
 // refSamplePairs is the map-based samplePairs it replaced, as a reference: it returns the pairs of articles that share a sampled shingle
 // (one with at most maxPostings articles), sorted.
 func refSamplePairs(samples [][]uint32) []pair {
