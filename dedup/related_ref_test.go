@@ -8,11 +8,11 @@ import (
 	"github.com/neardup/neardup/shingle"
 )
 
-// This file keeps, as a test reference, the pair-by-pair sentence evidence
+// This file keeps, as test references, the pair-by-pair sentence evidence
 // that related computed before it worked from one sorted list of every
-// sentence shingle: a merge join of the two articles' shingles for every
-// candidate pair. TestRelatedMatchesReference checks that both give the
-// same relations.
+// sentence shingle (a merge join of the two articles' shingles for every
+// candidate pair), and the map-based samplePairs. TestRelatedMatchesReference
+// and TestSamplePairsMatchesReference check that both versions agree.
 
 // refSentenceEvidence counts the sentences of a and of b that share at least
 // minSharedShingles shingles with one sentence of the other, and returns
@@ -177,8 +177,9 @@ func (d *Deduper) relatedByPairs(articles []Article, candidates []pair, cluster 
 	return out
 }
 
-// refSamplePairs is the map-based samplePairs it replaced, as a reference: it returns the pairs of articles that share a sampled shingle
-// (one with at most maxPostings articles), sorted.
+// refSamplePairs is the map-based version of samplePairs, kept as its
+// reference: the pairs of articles that share a sampled shingle (one with
+// at most maxPostings articles), sorted.
 func refSamplePairs(samples [][]uint32) []pair {
 	postings := make(map[uint32][]int32)
 	for i, s := range samples {
