@@ -159,8 +159,16 @@ func (d *Deduper) related(articles []Article, candidates []pair, cluster []int) 
 		}
 		made[k] = nil
 	}
+	// By hash, then article; the order of one article's sentences in a
+	// run does not matter (hits are sorted per pair).
 	slices.SortFunc(occs, func(x, y occurrence) int {
-		return cmp.Or(cmp.Compare(x.hash, y.hash), cmp.Compare(x.doc, y.doc), cmp.Compare(x.sent, y.sent))
+		if x.hash != y.hash {
+			if x.hash < y.hash {
+				return -1
+			}
+			return 1
+		}
+		return int(x.doc - y.doc)
 	})
 
 	// The sentence pairs, per candidate pair, from every run of a hash
