@@ -206,10 +206,6 @@ func (d *Deduper) related(articles []Article, candidates []pair, cluster []int) 
 		next[h.pair]++
 	}
 	hits = nil
-	count := make(map[int32]int, len(need))
-	for k, i := range need {
-		count[i] = sentences[k]
-	}
 	found := make([]*Relation, len(pairs)) // found[k] is written by pair k's goroutine only
 	parallel(len(pairs), func(k int) {
 		g := grouped[start[k]:start[k+1]]
@@ -218,7 +214,7 @@ func (d *Deduper) related(articles []Article, candidates []pair, cluster []int) 
 		}
 		p := pairs[k]
 		shared := nearCopies(g)
-		shorter := min(count[p.i], count[p.j])
+		shorter := min(sentences[hf.place[p.i]], sentences[hf.place[p.j]])
 		if shared >= minSharedSentences && shorter > 0 {
 			found[k] = &Relation{
 				A: articles[p.i].ID, B: articles[p.j].ID, Kind: "partial",
@@ -251,7 +247,8 @@ type hit struct {
 
 // hitFinder turns runs of occurrences of one hash into hits.
 type hitFinder struct {
-	need      []int32 // related's articles, by cluster
+	need      []int32         // related's articles, by cluster
+	place     map[int32]int32 // article -> its place in need
 	cluster   []int
 	pairIndex map[pair]int32
 	hits      []hit
@@ -268,13 +265,13 @@ type hitFinder struct {
 type partner struct{ doc, pair int32 }
 
 func (f *hitFinder) init(pairs []pair) {
-	place := make(map[int32]int32, len(f.need))
+	f.place = make(map[int32]int32, len(f.need))
 	for k, i := range f.need {
-		place[i] = int32(k)
+		f.place[i] = int32(k)
 	}
 	f.partners = make([][]partner, len(f.need))
 	for k, p := range pairs {
-		a, b := place[p.i], place[p.j]
+		a, b := f.place[p.i], f.place[p.j]
 		f.partners[a] = append(f.partners[a], partner{b, int32(k)})
 	}
 	f.stamp = make([]int32, len(f.need))

@@ -50,23 +50,9 @@ func refSentenceEvidence(a, b []shingle.SentenceShingle, na, nb int, boilerplate
 			i, j = i2, j2
 		}
 	}
-	slices.Sort(hits)
-	var matchedA, matchedB []int
-	for k := 0; k < len(hits); {
-		m := k
-		for m < len(hits) && hits[m] == hits[k] {
-			m++
-		}
-		if m-k >= minSharedShingles {
-			matchedA = append(matchedA, int(hits[k]>>32))
-			matchedB = append(matchedB, int(uint32(hits[k])))
-		}
-		k = m
-	}
 	*scratch = hits
-	slices.Sort(matchedA)
-	slices.Sort(matchedB)
-	return min(len(slices.Compact(matchedA)), len(slices.Compact(matchedB))), min(na, nb)
+	// Counting near-copy sentences from the hits is the same code.
+	return nearCopies(hits), min(na, nb)
 }
 
 // refSortedSentences returns a copy of an article's sentence shingles sorted

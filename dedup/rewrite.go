@@ -96,21 +96,17 @@ func (rs *rewriteShinglers) text(s string) rewriteText {
 
 // u64Set is a hash set of uint64 values, reused from one set to the next,
 // made for counting how many values of another set it holds, where most
-// are not in it: a bitmap of 32 bits per value answers "not in the set"
-// for almost all of those with one load (a 1,000-value set has a 4 KB
-// bitmap), and an open-addressing table answers the rest. It is not safe
-// for concurrent use.
+// are not in it: a bitmap of 16 bits per table slot (32 to 64 per value)
+// answers "not in the set" for almost all of those with one load (a
+// 1,000-value set has a 4 KB bitmap), and an open-addressing table at
+// most half full answers the rest. It is not safe for concurrent use.
 type u64Set struct {
-	bits    []uint64 // bitmap, indexed by the top bits of v*golden
+	bits    []uint64 // bitmap, indexed by the top bits of v*weylStep
 	bshift  uint
 	slots   []uint64 // 0: empty
 	shift   uint
 	hasZero bool
 }
-
-// golden is 2^64 divided by the golden ratio, made odd: multiplying by it
-// spreads values over the top bits.
-const golden = 0x9e3779b97f4a7c15
 
 // reset makes s the set of vals.
 func (s *u64Set) reset(vals []uint64) {
@@ -120,7 +116,7 @@ func (s *u64Set) reset(vals []uint64) {
 	}
 	s.slots = resize(s.slots, n)
 	s.shift = uint(64 - bits.Len(uint(n-1)))
-	s.bits = resize(s.bits, max(1, 16*n/64)) // 16 bits per slot
+	s.bits = resize(s.bits, 16*n/64)
 	s.bshift = uint(64 - bits.Len(uint(64*len(s.bits)-1)))
 	s.hasZero = false
 	mask := uint64(n - 1)
@@ -129,9 +125,9 @@ func (s *u64Set) reset(vals []uint64) {
 			s.hasZero = true
 			continue
 		}
-		b := (v * golden) >> s.bshift
+		b := (v * weylStep) >> s.bshift
 		s.bits[b>>6] |= 1 << (b & 63)
-		for h := (v * golden) >> s.shift; ; h = (h + 1) & mask {
+		for h := (v * weylStep) >> s.shift; ; h = (h + 1) & mask {
 			if s.slots[h] == 0 {
 				s.slots[h] = v
 				break
@@ -164,10 +160,10 @@ func (s *u64Set) count(vals []uint64) int {
 			}
 			continue
 		}
-		if b := (v * golden) >> s.bshift; s.bits[b>>6]&(1<<(b&63)) == 0 {
+		if b := (v * weylStep) >> s.bshift; s.bits[b>>6]&(1<<(b&63)) == 0 {
 			continue
 		}
-		for h := (v * golden) >> s.shift; ; h = (h + 1) & mask {
+		for h := (v * weylStep) >> s.shift; ; h = (h + 1) & mask {
 			x := s.slots[h]
 			if x == v {
 				n++
