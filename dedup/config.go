@@ -124,6 +124,12 @@ func (c Config) fingerprint() uint64 {
 	}
 	put(flags)
 	d.WriteString(c.Shingle.Language)
+	if c.Method == "" {
+		// The MinWise values changed in version 2 (one sketch of k
+		// values with badly approximable h2 steps instead of groups of
+		// 8); OPH values did not, so its fingerprints stay.
+		d.WriteString("\x00minwise=2")
+	}
 	if c.Method != "" {
 		// Only a non-default method is hashed, so that fingerprints
 		// made before Method existed stay valid.

@@ -89,9 +89,17 @@ func TestSignatureEstimatorUnbiased(t *testing.T) {
 	}{
 		// With k independent hash functions the number of agreeing
 		// values is Binomial(k, J) whatever the set size, so small sets
-		// (a headline has fewer than 16 shingles) must pass too.
-		{"", 60, 0.8, 1.2},
-		{"", 10, 0.8, 1.2},
+		// (a headline has fewer than 16 shingles) must pass too. MinWise
+		// values are not quite independent: a shingle's badly
+		// approximable h2 step (see NewHasher) spreads the values it
+		// wins, so every shingle of a set smaller than k wins close to
+		// its fair share, and estimates spread less than the binomial
+		// (measured 0.73 to 0.84 at 10 and 60 shingles). That is more
+		// accurate, not less; the lower bound only catches a scheme that
+		// stops sampling (such as every value taking the same shingle).
+		{"", 1000, 0.8, 1.2},
+		{"", 60, 0.6, 1.2},
+		{"", 10, 0.6, 1.2},
 		{dedup.MethodOPH, 1000, 0.8, 1.2},
 		// Densified OPH of sets smaller than k borrows bins, which
 		// adds some variance (see oph.go); measured 1.05 to 1.25.
