@@ -1,6 +1,7 @@
 package dedup_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -149,5 +150,46 @@ func TestKandaharStream(t *testing.T) {
 		r, err := d.Add(id, arts[i].Text)
 		require.NoError(t, err)
 		assert.True(t, r.New, "%s: %+v", id, r)
+	}
+}
+
+// TestKandaharMethodsAndSeeds checks the Kandahar goals under both
+// signing methods and several seeds, in batch and streaming: the goals
+// must not hang on one draw of the hash functions.
+func TestKandaharMethodsAndSeeds(t *testing.T) {
+	arts := readKandahar(t)
+	id := func(p string) string { return kandaharID(t, arts, p) }
+	for _, method := range signMethods {
+		for seed := range uint64(6) {
+			t.Run(fmt.Sprintf("%s/seed=%d", methodName(method), seed), func(t *testing.T) {
+				cfg := dedup.Config{Method: method, Seed: seed}
+				d, err := dedup.New(cfg)
+				require.NoError(t, err)
+				res, err := d.Cluster(arts)
+				require.NoError(t, err)
+				assert.Equal(t, []string{id("000"), id("001")}, clusterOf(res, id("000")))
+				for _, p := range []string{"002", "003", "004"} {
+					assert.Equal(t, []string{id(p)}, clusterOf(res, id(p)), "%s is alone", p)
+				}
+				got := map[[2]string]bool{}
+				for _, r := range res.Related {
+					got[[2]string{r.A[:3], r.B[:3]}] = true
+				}
+				assert.Equal(t, map[[2]string]bool{{"000", "003"}: true, {"001", "003"}: true}, got)
+
+				s, err := dedup.New(cfg)
+				require.NoError(t, err)
+				for _, p := range []string{"000", "001", "002", "004"} {
+					i := slices.IndexFunc(arts, func(a dedup.Article) bool { return a.ID == id(p) })
+					r, err := s.Add(arts[i].ID, arts[i].Text)
+					require.NoError(t, err)
+					if p == "001" {
+						assert.Equal(t, id("000"), r.CopyOf, "001 streams in as a copy of 000")
+					} else {
+						assert.True(t, r.New, "%s streams in as new: %+v", p, r)
+					}
+				}
+			})
+		}
 	}
 }

@@ -15,7 +15,8 @@
 // in Matches (the ARI of following CopyOf alone is printed too). Pairs (objects with "text1",
 // "text2", "label" 0/1) are scored with Deduper.Compare against the
 // threshold; -tune TRAIN.jsonl first picks the threshold that maximises
-// accuracy on a training file. -sweep prints the figures over a grid of
+// accuracy on a training file. -method oph signs with one-permutation
+// hashing instead of the default MinWise. -sweep prints the figures over a grid of
 // thresholds and shingle sizes, and -plot FILE.svg draws the
 // precision/recall curve of that grid.
 //
@@ -59,6 +60,7 @@ func run(args []string, stdout io.Writer) error {
 	fs.IntVar(&o.cfg.Shingle.Size, "shingle", 0, "words per shingle (0: library default)")
 	fs.IntVar(&o.cfg.NumHashes, "hashes", 0, "MinHash values per signature (0: library default)")
 	fs.Uint64Var(&o.cfg.Seed, "seed", 0, "hash seed")
+	fs.StringVar(&o.cfg.Method, "method", "", `signing method: "" (MinWise, the library default) or "oph"`)
 	fs.StringVar(&o.tune, "tune", "", "pairs mode: pick the threshold on this training file first")
 	fs.BoolVar(&o.sweep, "sweep", false, "print figures over a grid of thresholds and shingle sizes")
 	fs.StringVar(&o.plot, "plot", "", "with -sweep: write the precision/recall curve to this SVG file")
@@ -94,6 +96,7 @@ type docFigures struct {
 	Docs          int     `json:"docs"`
 	Threshold     float64 `json:"threshold"`
 	ShingleSize   int     `json:"shingle_size"`
+	Method        string  `json:"method,omitempty"`
 	Clusters      int     `json:"clusters"`
 	ARI           float64 `json:"ari"`
 	PairPrecision float64 `json:"pair_precision"`
@@ -231,7 +234,7 @@ func evalDocs(cfg dedup.Config, docs []Document, gold []string, stream bool) (do
 	return docFigures{
 		CopyOfARI: copyOfARI,
 		Related:   len(related), RelatedSameGold: sameGold,
-		Mode: mode, Docs: len(docs), Threshold: c.Threshold, ShingleSize: c.Shingle.Size,
+		Mode: mode, Docs: len(docs), Threshold: c.Threshold, ShingleSize: c.Shingle.Size, Method: c.Method,
 		Clusters: len(golds), ARI: ari,
 		PairPrecision: pc.Precision(), PairRecall: pc.Recall(), PairF1: pc.F1(),
 		BCubedF1: b3.F1, MixedClusters: mixed,
@@ -282,6 +285,9 @@ func runDocs(o options, path string, w io.Writer) error {
 	fmt.Fprintf(tw, "documents\t%d\n", f.Docs)
 	fmt.Fprintf(tw, "threshold\t%.3f\n", f.Threshold)
 	fmt.Fprintf(tw, "shingle size\t%d\n", f.ShingleSize)
+	if f.Method != "" {
+		fmt.Fprintf(tw, "method\t%s\n", f.Method)
+	}
 	fmt.Fprintf(tw, "clusters\t%d\n", f.Clusters)
 	fmt.Fprintf(tw, "pair precision\t%.4f\n", f.PairPrecision)
 	fmt.Fprintf(tw, "pair recall\t%.4f\n", f.PairRecall)
