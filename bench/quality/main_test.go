@@ -1,6 +1,10 @@
 package main
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -82,4 +86,32 @@ func countDistinct(xs []int) int {
 		m[x] = true
 	}
 	return len(m)
+}
+
+// TestRunMethod runs the command with -method: "oph" signs with
+// one-permutation hashing and says so in the JSON line; an unknown
+// method is an error.
+func TestRunMethod(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "docs.jsonl")
+	lines := []string{
+		`{"id":"a","text":` + strconv.Quote(story) + `,"cluster":"s"}`,
+		`{"id":"b","text":` + strconv.Quote(other) + `}`,
+		`{"id":"a2","text":` + strconv.Quote("BRIDGE CLOSED — "+strings.Replace(story, "Tuesday", "Monday", 1)) + `,"cluster":"s"}`,
+	}
+	require.NoError(t, os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644))
+
+	var out strings.Builder
+	require.NoError(t, run([]string{"-method", "oph", path}, &out))
+	text := strings.TrimSpace(out.String())
+	var f docFigures
+	require.NoError(t, json.Unmarshal([]byte(text[strings.LastIndexByte(text, '\n')+1:]), &f))
+	assert.Equal(t, "oph", f.Method)
+	assert.InDelta(t, 1.0, f.ARI, 1e-9)
+
+	out.Reset()
+	require.NoError(t, run([]string{path}, &out))
+	assert.NotContains(t, out.String(), `"method"`, "the default method is not named")
+
+	err := run([]string{"-method", "sha1", path}, &out)
+	require.ErrorIs(t, err, dedup.ErrConfig)
 }
