@@ -129,8 +129,7 @@ func (c Config) fingerprint() uint64 {
 		// values with badly approximable h2 steps instead of groups of
 		// 8); OPH values did not, so its fingerprints stay.
 		d.WriteString("\x00minwise=2")
-	}
-	if c.Method != "" {
+	} else {
 		// Only a non-default method is hashed, so that fingerprints
 		// made before Method existed stay valid.
 		d.WriteString("\x00method=" + c.Method)

@@ -61,7 +61,7 @@ func TestMinWiseSteps(t *testing.T) {
 	}
 	// The test fails on a step that is not badly approximable.
 	if badlyApproximable(1<<32|1, 128) {
-		t.Error("badlyApproximable accepts 2^32+1, which comes close to 0 at q=2^32... and at small q stays near 1")
+		t.Error("badlyApproximable accepts 2^32+1, whose small multiples stay within 2^61/q of 0")
 	}
 	if badlyApproximable(3, 128) {
 		t.Error("badlyApproximable accepts 3, whose multiples stay near 0")

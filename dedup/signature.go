@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
-	"slices"
 	"sync"
 
 	minhash "github.com/dgryski/go-minhash"
@@ -79,10 +78,10 @@ const maxFreeSigners = 64
 
 // signer is the per-goroutine state of a Hasher.
 type signer struct {
-	sh   *shingle.Shingler
-	mw   *minhash.MinWise // nil in the OPH mode
-	set  []uint64
-	keys []byte // set as little-endian bytes, the input of Push
+	sh  *shingle.Shingler
+	mw  *minhash.MinWise // nil in the OPH mode
+	set []uint64
+	buf [8]byte // a shingle as go-minhash takes it
 }
 
 // NewHasher returns a Hasher for cfg, or an error wrapping ErrConfig.
@@ -114,7 +113,7 @@ func NewHasher(cfg Config) (*Hasher, error) {
 		//
 		// So h2 picks, by an independent hash of the shingle, one of 256
 		// steps that are badly approximable up to the sketch size:
-		// |q*step mod 2^64| >= 2^64/(8q) for every 0 < q < NumHashes
+		// |q*step mod 2^64| >= 2^61/q for every 0 < q < NumHashes
 		// (minWiseSteps). A shingle then wins about its fair share of the
 		// values and no run of them, and shingles with different steps
 		// are unrelated. Estimates are unbiased and spread no more than
@@ -262,14 +261,9 @@ func (h *Hasher) sign(s *signer, set []uint64) Signature {
 		for i := range mins {
 			mins[i] = math.MaxUint64
 		}
-		// The shingles as go-minhash takes them: 8 bytes each.
-		s.keys = slices.Grow(s.keys[:0], 8*len(set))[:8*len(set)]
-		keys := s.keys
-		for i, v := range set {
-			binary.LittleEndian.PutUint64(keys[8*i:], v)
-		}
-		for i := 0; i+8 <= len(keys); i += 8 {
-			s.mw.Push(keys[i : i+8 : i+8])
+		for _, v := range set {
+			binary.LittleEndian.PutUint64(s.buf[:], v)
+			s.mw.Push(s.buf[:])
 		}
 		// Copy out in stride order (see NewHasher): go-minhash's slice
 		// is never handed out.
