@@ -220,12 +220,12 @@ func (ix *Index) AppendQuery(dst []Match, sig Signature, threshold float64) ([]M
 	qs.keys = bandKeys(qs.keys[:0], qs.vals, ix.cfg.Bands, ix.cfg.Rows)
 	vals, keys := qs.vals, qs.keys
 	base := len(dst)
-	var err error
 	if ms, ok := ix.store.(*memStore); ok {
-		dst = ms.appendMatches(dst, keys, vals, sig.shingles, threshold)
-	} else {
-		dst, err = appendVerified(ix.store, dst, keys, vals, sig.shingles, threshold)
+		// Sorted by the store, which orders ties by ID without reading
+		// most IDs.
+		return ms.appendMatches(dst, keys, vals, sig.shingles, threshold), nil
 	}
+	dst, err := appendVerified(ix.store, dst, keys, vals, sig.shingles, threshold)
 	slices.SortFunc(dst[base:], func(a, b Match) int {
 		if c := cmp.Compare(b.Similarity, a.Similarity); c != 0 {
 			return c
@@ -264,17 +264,24 @@ func verify(q []uint32, qShingles int, r Record, threshold float64) (Match, bool
 	if len(r.Values) != len(q) {
 		return Match{}, false
 	}
-	eq := 0
-	for i, v := range q {
-		if r.Values[i] == v {
-			eq++
-		}
-	}
-	j := float64(eq) / float64(len(q))
+	j := float64(matching(q, r.Values)) / float64(len(q))
 	if j < threshold {
 		return Match{}, false
 	}
 	return Match{ID: r.ID, Similarity: j, Containment: containment(j, qShingles, r.Shingles), Shingles: r.Shingles}, true
+}
+
+// matching returns the number of positions where a and b hold equal
+// values; b must be as long as a.
+func matching(a, b []uint32) int {
+	b = b[:len(a)]
+	eq := 0
+	for i, v := range a {
+		if b[i] == v {
+			eq++
+		}
+	}
+	return eq
 }
 
 // containment estimates |A∩B| / min(|A|,|B|) from the Jaccard similarity j

@@ -284,6 +284,62 @@ func TestIndexQueryOrderAndThreshold(t *testing.T) {
 	assert.Equal(t, ms[:n], hi[1:])
 }
 
+// TestIndexQueryTiesByID: matches of equal similarity come in the
+// order of their IDs as strings, also where IDs share their first 8
+// bytes (which the memory store compares first), are shorter than 8
+// bytes, hold zero bytes, or were stored by AddBatch or in a reused slot.
+func TestIndexQueryTiesByID(t *testing.T) {
+	f := newIndexFixture(t)
+	q, docs := f.similarTo([]float64{0.9})
+	tricky := []string{
+		"a", "a\x00", "a\x00b", "ab", "abcdefgh", "abcdefgh\x00", "abcdefghi",
+		"abcdefga", "abcdefgi", "abcdefg", "https://example.com/x/1",
+		"https://example.com/x/10", "https://example.com/x/2", "é", "\xff\xfe",
+		"z", "\x00", "\x00\x00\x00\x00\x00\x00\x00\x00\x01",
+	}
+	check := func(t *testing.T, ix *dedup.Index, want []string) {
+		t.Helper()
+		ms, err := ix.Query(q)
+		require.NoError(t, err)
+		require.Equal(t, slices.Sorted(slices.Values(want)), ids(ms))
+	}
+	for _, batch := range []bool{false, true} {
+		t.Run(fmt.Sprintf("batch=%v", batch), func(t *testing.T) {
+			ix := f.newIndex(t)
+			in := slices.Clone(tricky)
+			f.rng.Shuffle(len(in), func(i, j int) { in[i], in[j] = in[j], in[i] })
+			if batch {
+				sigs := make([]dedup.Signature, len(in))
+				for i := range sigs {
+					sigs[i] = docs[0]
+				}
+				require.NoError(t, ix.AddBatch(in, sigs))
+			} else {
+				for _, id := range in {
+					require.NoError(t, ix.Add(id, docs[0]))
+				}
+			}
+			check(t, ix, in)
+			// Removed documents free their slots; new IDs reuse them.
+			var kept []string
+			for i, id := range in {
+				if i%3 == 0 {
+					ok, err := ix.Remove(id)
+					require.NoError(t, err)
+					require.True(t, ok)
+				} else {
+					kept = append(kept, id)
+				}
+			}
+			for _, id := range []string{"abcdefgh\x01", "abcdefg\x00", "0", "https://example.com/x/0"} {
+				require.NoError(t, ix.Add(id, docs[0]))
+				kept = append(kept, id)
+			}
+			check(t, ix, kept)
+		})
+	}
+}
+
 func TestIndexRemove(t *testing.T) {
 	f := newIndexFixture(t)
 	ix := f.newIndex(t)

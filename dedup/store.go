@@ -1,6 +1,8 @@
 package dedup
 
 import (
+	"cmp"
+	"encoding/binary"
 	"fmt"
 	"runtime"
 	"slices"
@@ -103,7 +105,7 @@ const maxDocs = 1<<32 - 2
 // memStore is the in-memory Store. Each document has a block of uint32 in
 // a run of fixed-size chunks (see block): its k signature values, one
 // chain link per band (the next document + 1 under the same band key, or
-// 0) and its shingle count. Per band an open-addressing table maps a band
+// 0), its shingle count and the first 8 bytes of its ID (see idPrefix). Per band an open-addressing table maps a band
 // key to the first document of its chain (see bandTable). IDs, the ID map
 // and sentence sketches are kept beside. It is safe for concurrent use.
 //
@@ -118,7 +120,7 @@ type memStore struct {
 	k           int // values per document
 	bands       int
 	rows        int
-	stride      int // uint32s per document block: k + bands + 1
+	stride      int // uint32s per document block: k + bands + 3
 	maxPostings int // postings Candidates follows per key; 0: all
 
 	byID   map[string]uint32 // id -> document number
@@ -142,7 +144,7 @@ const (
 
 func newMemStore(k, bands, rows int) *memStore {
 	return &memStore{
-		k: k, bands: bands, rows: rows, stride: k + bands + 1,
+		k: k, bands: bands, rows: rows, stride: k + bands + 3,
 		maxPostings: DefaultMaxPostings,
 		byID:        make(map[string]uint32),
 		heads:       make([]bandTable, bands),
@@ -165,7 +167,8 @@ func (s *memStore) setOptions(opts MemoryStoreOptions) {
 	}
 }
 
-// block returns document d's block: values, links, shingle count.
+// block returns document d's block: values, links, shingle count, ID
+// prefix.
 func (s *memStore) block(d uint32) []uint32 {
 	c := s.blocks[d>>chunkShift]
 	off := int(d&chunkMask) * s.stride
@@ -246,11 +249,31 @@ func (s *memStore) addRecord(rec Record) uint32 {
 	doc := s.newDoc(rec.ID)
 	blk := s.block(doc)
 	copy(blk, rec.Values)
-	clear(blk[s.k : s.k+s.bands])
-	blk[s.k+s.bands] = uint32(min(rec.Shingles, 1<<32-1))
+	s.setTail(blk, rec.ID, rec.Shingles)
 	s.sent.set(doc, rec.Sentences)
 	s.byID[rec.ID] = doc
 	return doc
+}
+
+// setTail sets the part of block blk after the values: no chain links,
+// the shingle count and the prefix of the ID id.
+func (s *memStore) setTail(blk []uint32, id string, shingles int) {
+	clear(blk[s.k : s.k+s.bands])
+	blk[s.k+s.bands] = uint32(min(shingles, 1<<32-1))
+	p := idPrefix(id)
+	blk[s.k+s.bands+1], blk[s.k+s.bands+2] = uint32(p>>32), uint32(p)
+}
+
+// idPrefix returns the first 8 bytes of id (zero-padded) as a big-endian
+// number. Prefixes order IDs as strings do where they differ: if
+// idPrefix(a) < idPrefix(b) then a < b. So a query orders matches of
+// equal similarity by the prefixes kept in their blocks, and reads the
+// IDs themselves (another cache miss each) only when the prefixes are
+// equal.
+func idPrefix(id string) uint64 {
+	var b [8]byte
+	copy(b[:], id)
+	return binary.BigEndian.Uint64(b[:])
 }
 
 // newDoc takes a free or new document number for id, which it returns,
@@ -397,23 +420,21 @@ func (s *memStore) Candidates(keys []uint64, fn func(Record) bool) error {
 
 // appendMatches appends to dst the candidates of a query (band keys
 // keys, compacted values vals, shingles shingles) whose estimated
-// similarity reaches threshold, in no set order: Index.AppendQuery over
-// Candidates, without the callback.
+// similarity reaches threshold, most similar first, ties by ID: what
+// Index.AppendQuery returns over Candidates, without the callback.
 func (s *memStore) appendMatches(dst []Match, keys []uint64, vals []uint32, shingles int, threshold float64) []Match {
-	buf := scratchPool.Get().(*[]uint32)
-	defer scratchPool.Put(buf)
+	qs := matchPool.Get().(*matchScratch)
+	defer matchPool.Put(qs)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	docs := s.collect((*buf)[:0], keys, vals)
-	*buf = docs
+	docs := s.collect(qs.docs[:0], keys, vals)
+	qs.docs = docs
 	if len(docs) > 32 {
 		// A document shares several band keys with a near copy, so it
 		// comes several times: keep its first appearance (a hash set is
 		// cheaper than sorting long lists; the order does not matter,
-		// AppendQuery sorts the matches).
-		sp := setPool.Get().(*[]uint32)
-		docs, *sp = distinct(docs, *sp)
-		setPool.Put(sp)
+		// the matches are sorted below).
+		docs, qs.set = distinct(docs, qs.set)
 	} else {
 		slices.Sort(docs)
 		docs = slices.Compact(docs)
@@ -427,19 +448,60 @@ func (s *memStore) appendMatches(dst []Match, keys []uint64, vals []uint32, shin
 		for j := 0; j < s.k; j += 16 {
 			x += blk[j]
 		}
-		x += blk[s.k-1] + uint32(len(s.ids[d]))
+		x += blk[s.k-1] + blk[s.stride-1] + uint32(len(s.ids[d]))
 	}
 	if x == 1 {
 		// Never taken in practice; keeps the loads.
 		runtime.KeepAlive(x)
 	}
+	hits := qs.hits[:0]
+	n := float64(len(vals))
 	for _, d := range docs {
-		if m, ok := verify(vals, shingles, s.record(d), threshold); ok {
-			dst = append(dst, m)
+		blk := s.block(d)
+		eq := matching(vals, blk[:s.k])
+		if float64(eq)/n < threshold {
+			continue
 		}
+		tail := blk[s.k+s.bands:]
+		hits = append(hits, queryHit{eq: eq, doc: d, prefix: uint64(tail[1])<<32 | uint64(tail[2])})
+	}
+	qs.hits = hits
+	// Sort by the number of equal values (the similarity), then by ID
+	// prefix, then by ID: the IDs' bytes are read only for equal
+	// prefixes.
+	slices.SortFunc(hits, func(a, b queryHit) int {
+		if a.eq != b.eq {
+			return cmp.Compare(b.eq, a.eq)
+		}
+		if a.prefix != b.prefix {
+			return cmp.Compare(a.prefix, b.prefix)
+		}
+		return cmp.Compare(s.ids[a.doc], s.ids[b.doc])
+	})
+	for _, h := range hits {
+		j := float64(h.eq) / n
+		sh := int(s.block(h.doc)[s.k+s.bands])
+		dst = append(dst, Match{ID: s.ids[h.doc], Similarity: j, Containment: containment(j, shingles, sh), Shingles: sh})
 	}
 	return dst
 }
+
+// queryHit is a verified candidate of a query being sorted: its number of
+// values equal to the query's, document number and ID prefix.
+type queryHit struct {
+	eq     int
+	doc    uint32
+	prefix uint64
+}
+
+// matchScratch holds a query's candidate documents, the hash set that
+// makes them distinct and the verified hits. Pooled.
+type matchScratch struct {
+	docs, set []uint32
+	hits      []queryHit
+}
+
+var matchPool = sync.Pool{New: func() any { return new(matchScratch) }}
 
 // collect appends to docs the documents with a posting under keys
 // (keys[b] in band b; at most maxPostings per key, the newest), a
@@ -527,9 +589,6 @@ func (s *memStore) collect(docs []uint32, keys []uint64, vals []uint32) []uint32
 	}
 	return docs
 }
-
-// setPool holds the hash sets of distinct.
-var setPool = sync.Pool{New: func() any { return new([]uint32) }}
 
 // distinct removes repeated documents from docs, in place, keeping first
 // appearances in order, with set (grown as needed and returned) as an

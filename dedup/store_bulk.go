@@ -261,8 +261,7 @@ func (s *memStore) addBatch(ids []string, sigs []Signature) error {
 		for j, v := range sigs[i].values {
 			blk[j] = uint32(v)
 		}
-		clear(blk[s.k : s.k+s.bands])
-		blk[s.k+s.bands] = uint32(min(sigs[i].shingles, 1<<32-1))
+		s.setTail(blk, id, sigs[i].shingles)
 		s.sent.set(doc, nil)
 		s.byID[id] = doc
 		docs[i] = doc
