@@ -264,11 +264,19 @@ func verify(q []uint32, qShingles int, r Record, threshold float64) (Match, bool
 	if len(r.Values) != len(q) {
 		return Match{}, false
 	}
-	j := float64(matching(q, r.Values)) / float64(len(q))
-	if j < threshold {
+	eq := matching(q, r.Values)
+	if float64(eq)/float64(len(q)) < threshold {
 		return Match{}, false
 	}
-	return Match{ID: r.ID, Similarity: j, Containment: containment(j, qShingles, r.Shingles), Shingles: r.Shingles}, true
+	return newMatch(r.ID, eq, len(q), qShingles, r.Shingles), true
+}
+
+// newMatch returns the match of a document id of shingles shingles to a
+// query of qShingles shingles, whose signatures hold eq equal values out
+// of k.
+func newMatch(id string, eq, k, qShingles, shingles int) Match {
+	j := float64(eq) / float64(k)
+	return Match{ID: id, Similarity: j, Containment: containment(j, qShingles, shingles), Shingles: shingles}
 }
 
 // matching returns the number of positions where a and b hold equal

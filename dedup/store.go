@@ -105,9 +105,10 @@ const maxDocs = 1<<32 - 2
 // memStore is the in-memory Store. Each document has a block of uint32 in
 // a run of fixed-size chunks (see block): its k signature values, one
 // chain link per band (the next document + 1 under the same band key, or
-// 0), its shingle count and the first 8 bytes of its ID (see idPrefix). Per band an open-addressing table maps a band
-// key to the first document of its chain (see bandTable). IDs, the ID map
-// and sentence sketches are kept beside. It is safe for concurrent use.
+// 0), its shingle count and the first 8 bytes of its ID (see idPrefix).
+// Per band an open-addressing table maps a band key to the first
+// document of its chain (see bandTable). IDs, the ID map and sentence
+// sketches are kept beside. It is safe for concurrent use.
 //
 // Per document and band it keeps the 4-byte chain link plus one 8-byte
 // table slot per distinct key at a load factor of 1/2..3/4: about 17 B
@@ -479,9 +480,7 @@ func (s *memStore) appendMatches(dst []Match, keys []uint64, vals []uint32, shin
 		return cmp.Compare(s.ids[a.doc], s.ids[b.doc])
 	})
 	for _, h := range hits {
-		j := float64(h.eq) / n
-		sh := int(s.block(h.doc)[s.k+s.bands])
-		dst = append(dst, Match{ID: s.ids[h.doc], Similarity: j, Containment: containment(j, shingles, sh), Shingles: sh})
+		dst = append(dst, newMatch(s.ids[h.doc], h.eq, len(vals), shingles, int(s.block(h.doc)[s.k+s.bands])))
 	}
 	return dst
 }
