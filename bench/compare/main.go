@@ -44,6 +44,7 @@ import (
 	lsh "github.com/ekzhu/minhash-lsh"
 	"github.com/kljensen/snowball"
 	"github.com/neardup/neardup/bench/corpus"
+	"github.com/neardup/neardup/bench/internal/synth"
 	"github.com/neardup/neardup/dedup"
 )
 
@@ -343,10 +344,10 @@ const pairBatch = 25
 // cpuTime returns the process CPU time fn took (wall time where process
 // CPU time is not available).
 func cpuTime(fn func()) time.Duration {
-	t, c := time.Now(), processCPU()
+	t, c := time.Now(), synth.ProcessCPU()
 	fn()
 	if c > 0 {
-		return processCPU() - c
+		return synth.ProcessCPU() - c
 	}
 	return time.Since(t)
 }

@@ -1,6 +1,6 @@
 // Package synth makes the synthetic inputs and measures the benchmarks in
-// bench/ share: shingle sets signed on every core, and the process's CPU
-// time.
+// bench/ share (bench/compare, a module of its own, included): shingle
+// sets signed on every core, and the process's CPU time.
 package synth
 
 import (
