@@ -19,9 +19,14 @@ type Record struct {
 	Values []uint32
 	// Shingles is the number of distinct shingles of the document.
 	Shingles int
-	// Sentences is the document's sentence sketch: sorted, distinct
-	// 32-bit values, one or more per sentence, used as sentence-level
-	// evidence when scoring a pair. It may be empty.
+	// Sentences is a sentence sketch the caller may keep with the
+	// document: sorted, distinct 32-bit values, for example one or more
+	// per sentence. It may be empty. Stores keep and return it and index
+	// files save it, but Index.Add and Deduper.Add leave it empty and no
+	// query reads it: the library's sentence-level evidence (partial
+	// reuse, heavy rewrites) is computed from the texts in
+	// Deduper.Cluster. It is reserved for that evidence in the streaming
+	// path; today only code that calls a Store directly fills it.
 	Sentences []uint32
 }
 
