@@ -21,7 +21,8 @@
 //
 // The comparison with the stack a Go user would write from the same
 // dependencies, and with ekzhu/minhash-lsh, is a separate module so that
-// its extra dependencies stay out of the library's go.mod:
+// its extra dependencies stay out of the library's go.mod (go.work at the
+// root makes it runnable from there):
 //
-//	cd bench/compare && go run . [-quick]
+//	go run ./bench/compare [-quick]
 package bench

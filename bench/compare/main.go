@@ -14,9 +14,10 @@
 //   - datasketch (Python), if python3 can import it.
 //
 // It is a separate module so that ekzhu/minhash-lsh stays out of the
-// library's go.mod. Run it from its directory:
+// library's go.mod; the repository's go.work makes it runnable from the
+// root:
 //
-//	cd bench/compare && go run . [-quick] [-n 100000]
+//	go run ./bench/compare [-quick] [-n 100000]
 //
 // The corpus comes from bench/corpus and needs Debian's wordnet-base. The
 // last line printed is one JSON object with the headline figures.
