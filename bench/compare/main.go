@@ -50,11 +50,16 @@ import (
 )
 
 type result struct {
-	E2EMBs        float64 `json:"e2e_mb_s"`
-	UserStackMBs  float64 `json:"user_stack_mb_s"`
-	Ratio         float64 `json:"e2e_ratio_vs_user_stack"`
-	AllocsPerArt  float64 `json:"allocs_per_article"`
-	OPHMBs        float64 `json:"oph_e2e_mb_s"`
+	E2EMBs       float64 `json:"e2e_mb_s"`
+	UserStackMBs float64 `json:"user_stack_mb_s"`
+	Ratio        float64 `json:"e2e_ratio_vs_user_stack"`
+	AllocsPerArt float64 `json:"allocs_per_article"`
+	OPHMBs       float64 `json:"oph_e2e_mb_s"`
+	// FastMBs and FastRatio are the fast signing mode (Method "oph") under
+	// the names the performance issue gives them: FastMBs equals OPHMBs,
+	// FastRatio is its median round ratio against the user stack.
+	FastMBs       float64 `json:"fast_mb_s"`
+	FastRatio     float64 `json:"fast_ratio_vs_user_stack"`
 	LSHBuildDocsS float64 `json:"lsh_build_docs_s"`
 	// LSHBatchBuildDocsS is the build rate of one Index.AddBatch of the
 	// whole corpus (on every core).
@@ -174,6 +179,7 @@ func run(n, m, queries, rounds int, wordnet string) error {
 	}
 	best := [3]time.Duration{math.MaxInt64, math.MaxInt64, math.MaxInt64}
 	ratios := make([]float64, rounds)
+	ophRatios := make([]float64, rounds)
 	for round := range rounds {
 		var sum [3]time.Duration
 		runtime.GC()
@@ -191,10 +197,12 @@ func run(n, m, queries, rounds int, wordnet string) error {
 			best[p] = min(best[p], sum[p])
 		}
 		ratios[round] = float64(sum[0]) / float64(sum[1])
-		fmt.Printf("    round %d: user stack %v, neardup %v, oph %v: ratio %.2fx\n", round,
-			sum[0].Round(time.Millisecond), sum[1].Round(time.Millisecond), sum[2].Round(time.Millisecond), ratios[round])
+		ophRatios[round] = float64(sum[0]) / float64(sum[2])
+		fmt.Printf("    round %d: user stack %v, neardup %v, oph %v: ratio %.2fx, oph %.2fx\n", round,
+			sum[0].Round(time.Millisecond), sum[1].Round(time.Millisecond), sum[2].Round(time.Millisecond), ratios[round], ophRatios[round])
 	}
 	slices.Sort(ratios)
+	slices.Sort(ophRatios)
 	runtime.GOMAXPROCS(prev)
 	mbs := func(d time.Duration) float64 { return float64(sampleBytes) / 1e6 / d.Seconds() }
 	res.UserStackMBs = mbs(best[0])
@@ -207,8 +215,9 @@ func run(n, m, queries, rounds int, wordnet string) error {
 		res.E2EMBs, best[1].Round(time.Millisecond), res.AllocsPerArt,
 		float64(ms1.TotalAlloc-ms0.TotalAlloc)/float64(m), res.Ratio, rounds, ratios[0], ratios[len(ratios)-1])
 	res.OPHMBs = mbs(best[2])
-	fmt.Printf("    neardup Hasher.Sign k=128 Method=oph: %.2f MB/s on one core (%v); ratio vs user stack %.2fx\n",
-		res.OPHMBs, best[2].Round(time.Millisecond), res.OPHMBs/res.UserStackMBs)
+	res.FastMBs, res.FastRatio = res.OPHMBs, ophRatios[len(ophRatios)/2]
+	fmt.Printf("    neardup Hasher.Sign k=128 Method=oph: %.2f MB/s on one core (%v); ratio vs user stack %.2fx (median of %d rounds, range %.2f-%.2f; goal >= 10x)\n",
+		res.OPHMBs, best[2].Round(time.Millisecond), res.FastRatio, rounds, ophRatios[0], ophRatios[len(ophRatios)-1])
 
 	// (c) LSH on the signatures of the whole corpus, signed on every core.
 	lcfg := dedup.Config{NumHashes: 128, Bands: 25, Rows: 5}
