@@ -300,7 +300,7 @@ func run(n, m, queries, rounds int, wordnet string) error {
 	if err := bix.AddBatch(bids, bsigs); err != nil {
 		return err
 	}
-	res.LSHBatchBuildDocsS = float64(n) / time.Since(t0).Seconds()
+	res.LSHBatchBuildDocsS = float64(len(bids)) / time.Since(t0).Seconds()
 	runtime.KeepAlive(bix)
 	bix = nil
 	fmt.Printf("    neardup Index.AddBatch of all %d: build %.0f docs/s on %d cores\n", len(bids), res.LSHBatchBuildDocsS, runtime.GOMAXPROCS(0))
