@@ -509,9 +509,9 @@ var matchPool = sync.Pool{New: func() any { return new(matchScratch) }}
 
 // collect appends to docs the documents with a posting under keys
 // (keys[b] in band b; at most maxPostings per key, the newest), a
-// document once per key it is found under. vals, if not nil, are the values whose band keys keys are:
-// comparing them with a document's saves hashing its values to confirm
-// a key. The read lock must be held.
+// document once per key it is found under. vals, if not nil, are the
+// values whose band keys keys are: comparing them with a document's
+// saves hashing its values to confirm a key. The read lock must be held.
 func (s *memStore) collect(docs []uint32, keys []uint64, vals []uint32) []uint32 {
 	var pos [prefetchGroup]int
 	var pre [prefetchGroup]bandSlot
