@@ -99,6 +99,32 @@ func ExampleIndex() {
 	// true 0
 }
 
+// AppendCandidates is the LSH step alone: the IDs that share a band with
+// a signature, unverified, for callers that check candidates themselves.
+func ExampleIndex_AppendCandidates() {
+	h, err := dedup.NewHasher(exampleConfig)
+	if err != nil {
+		log.Fatal(err)
+	}
+	ix, err := dedup.NewIndex(exampleConfig)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, a := range exampleArticles[:2] {
+		if err := ix.Add(a.ID, h.Sign(a.Text)); err != nil {
+			log.Fatal(err)
+		}
+	}
+	var ids []string // reused from query to query
+	ids, err = ix.AppendCandidates(ids[:0], h.Sign(exampleArticles[2].Text))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(ids)
+	// Output:
+	// [wire]
+}
+
 // Banding shows the LSH banding chosen for a threshold, and the chance
 // that a pair exactly at the threshold becomes a candidate.
 func ExampleConfig_Banding() {

@@ -178,22 +178,45 @@ func (ix *Index) AddBatch(ids []string, sigs []Signature) error {
 func (ix *Index) Remove(id string) (bool, error) { return ix.store.Remove(id) }
 
 // Candidates returns the IDs of the indexed documents that share at least
-// one LSH band with sig, unverified, sorted.
+// one LSH band with sig, unverified, sorted. See AppendCandidates.
 func (ix *Index) Candidates(sig Signature) ([]string, error) {
-	if err := ix.check(sig); err != nil {
-		return nil, err
-	}
-	var ids []string
-	if sig.Empty() {
-		return ids, nil
-	}
-	vals := compact(make([]uint32, 0, len(sig.values)), sig.values)
-	err := ix.store.Candidates(bandKeys(nil, vals, ix.cfg.Bands, ix.cfg.Rows), func(r Record) bool {
-		ids = append(ids, r.ID)
-		return true
-	})
+	ids, err := ix.AppendCandidates(nil, sig)
 	slices.Sort(ids)
 	return ids, err
+}
+
+// AppendCandidates appends to dst the IDs of the indexed documents that
+// share at least one LSH band with sig, each once, in no set order, and
+// returns the extended slice. They are not verified: this is the LSH step
+// alone, for callers that check candidates their own way (for example
+// with the texts' exact similarity). The in-memory store follows at most
+// MaxPostings documents under one band key. It allocates only if dst
+// must grow.
+func (ix *Index) AppendCandidates(dst []string, sig Signature) ([]string, error) {
+	if err := ix.check(sig); err != nil {
+		return dst, err
+	}
+	if sig.Empty() {
+		return dst, nil
+	}
+	qs := queryPool.Get().(*queryScratch)
+	defer queryPool.Put(qs)
+	qs.vals = compact(qs.vals[:0], sig.values)
+	qs.keys = bandKeys(qs.keys[:0], qs.vals, ix.cfg.Bands, ix.cfg.Rows)
+	if ms, ok := ix.store.(*memStore); ok {
+		return ms.appendCandidates(dst, qs.keys, qs.vals), nil
+	}
+	return appendCandidateIDs(ix.store, dst, qs.keys)
+}
+
+// appendCandidateIDs appends to dst the IDs of the candidates of keys in
+// store. (A function of its own for the same reason as appendVerified.)
+func appendCandidateIDs(store Store, dst []string, keys []uint64) ([]string, error) {
+	err := store.Candidates(keys, func(r Record) bool {
+		dst = append(dst, r.ID)
+		return true
+	})
+	return dst, err
 }
 
 // Query returns the indexed documents whose estimated similarity to sig

@@ -388,6 +388,30 @@ func TestQueryPathsAgree(t *testing.T) {
 				}
 				ms := st.(*memStore)
 				vals := compact(nil, s.values)
+				if th == 0 {
+					// The IDs the candidate path appends, after a
+					// prefix it must keep, are the generic path's.
+					ca, err := own.AppendCandidates([]string{"keep"}, s)
+					if err != nil {
+						t.Fatal(err)
+					}
+					cb, err := generic.AppendCandidates(nil, s)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if ca[0] != "keep" {
+						t.Fatalf("cap %d, query %d: AppendCandidates overwrote dst", capN, i)
+					}
+					ca = ca[1:]
+					slices.Sort(ca)
+					slices.Sort(cb)
+					if !slices.Equal(ca, cb) || len(ca) != len(slices.Compact(slices.Clone(ca))) {
+						t.Fatalf("cap %d, query %d: candidates %v, generic path %v", capN, i, ca, cb)
+					}
+					if len(ca) != len(a) {
+						t.Fatalf("cap %d, query %d: %d candidates, %d matches at threshold 0", capN, i, len(ca), len(a))
+					}
+				}
 				if raw := ms.collect(nil, bandKeys(nil, vals, cfg.Bands, cfg.Rows), vals); len(raw) > 32 && th == 0 {
 					long++
 				}

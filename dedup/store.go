@@ -424,6 +424,24 @@ func (s *memStore) Candidates(keys []uint64, fn func(Record) bool) error {
 	return nil
 }
 
+// appendCandidates appends to dst the IDs of the candidates of a query
+// (band keys keys, compacted values vals), each once, in the order they
+// are first found: what Index.AppendCandidates returns over Candidates,
+// without the callback and without reading the candidates' values.
+func (s *memStore) appendCandidates(dst []string, keys []uint64, vals []uint32) []string {
+	qs := matchPool.Get().(*matchScratch)
+	defer matchPool.Put(qs)
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	docs := s.collect(qs.docs[:0], keys, vals)
+	docs, qs.set = distinct(docs, qs.set)
+	qs.docs = docs
+	for _, d := range docs {
+		dst = append(dst, s.ids[d])
+	}
+	return dst
+}
+
 // appendMatches appends to dst the candidates of a query (band keys
 // keys, compacted values vals, shingles shingles) whose estimated
 // similarity reaches threshold, most similar first, ties by ID: what

@@ -152,43 +152,25 @@ func main() {
 		fmt.Printf("rep %d %s %.0f docs/s (%s), per CPU second %.0f docs, heap %.0f B/doc, sans values %.0f B/doc\n",
 			rep, how, float64(n2)/build.Seconds(), build.Round(time.Millisecond), cpuRate(n2, buildCPU), heap, heap-float64(4*cfg.NumHashes))
 
-		lat := make([]time.Duration, *queries)
-		qidx := make([]int, *queries)
+		// The verified query, then the LSH step alone on other random
+		// documents (what ekzhu/minhash-lsh's Query returns).
 		var dst []dedup.Match
-		var warm []uint64
-		matches := 0
-		qcpu := synth.ProcessCPU()
-		for q := range lat {
-			qi := rng.IntN(n2)
-			qidx[q] = qi
-			s := sigs[qi]
-			// A query's signature is in cache when it comes straight
-			// from signing: read it before the clock starts.
-			warm = s.AppendValues(warm[:0])
-			t := time.Now()
+		lat, qidx, matches, qcpu := timeQueries(rng, sigs, *queries, func(s dedup.Signature) (int, error) {
+			var err error
 			dst, err = ix.AppendQuery(dst[:0], s, cfg.Threshold)
-			lat[q] = time.Since(t)
-			if err != nil {
-				fail(err)
-			}
-			matches += len(dst)
-		}
-		qcpu = synth.ProcessCPU() - qcpu
+			return len(dst), err
+		})
 		if *tail {
 			tailReport(ix, sigs, lat, qidx, cfg.Threshold)
 		}
-		slices.Sort(lat)
-		var sum time.Duration
-		for _, d := range lat {
-			sum += d
-		}
-		pct := func(p float64) float64 {
-			return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Nanoseconds()) / 1e3
-		}
-		fmt.Printf("rep %d query: p50 %.2f µs, p90 %.2f µs, p99 %.2f µs, p99.9 %.2f µs, max %.0f µs, mean %.2f µs, CPU %.2f µs/query; %.2f matches/query (%d queries)\n",
-			rep, pct(0.5), pct(0.9), pct(0.99), pct(0.999), float64(lat[len(lat)-1].Nanoseconds())/1e3,
-			float64(sum.Nanoseconds())/1e3/float64(len(lat)), float64(qcpu.Nanoseconds())/1e3/float64(len(lat)),
-			float64(matches)/float64(len(lat)), len(lat))
+		report(rep, "query:     ", "matches", lat, matches, qcpu)
+		var cands []string
+		lat, _, found, ccpu := timeQueries(rng, sigs, *queries, func(s dedup.Signature) (int, error) {
+			var err error
+			cands, err = ix.AppendCandidates(cands[:0], s)
+			return len(cands), err
+		})
+		report(rep, "candidates:", "candidates", lat, found, ccpu)
 
 		if *bulk {
 			var buf bytes.Buffer
@@ -213,6 +195,50 @@ func main() {
 			runtime.KeepAlive(&buf)
 		}
 	}
+}
+
+// timeQueries times n queries, one by one, each with the signature of an
+// indexed document picked at random, and returns their latencies, the
+// documents picked, the results they returned in all and the process CPU
+// time. A query's signature is read before its clock starts: it would be
+// in cache straight from signing.
+func timeQueries(rng *rand.Rand, sigs []dedup.Signature, n int, query func(dedup.Signature) (int, error)) ([]time.Duration, []int, int, time.Duration) {
+	lat := make([]time.Duration, n)
+	qidx := make([]int, n)
+	var warm []uint64
+	results := 0
+	cpu := synth.ProcessCPU()
+	for q := range lat {
+		qi := rng.IntN(len(sigs))
+		qidx[q] = qi
+		s := sigs[qi]
+		warm = s.AppendValues(warm[:0])
+		t := time.Now()
+		k, err := query(s)
+		lat[q] = time.Since(t)
+		if err != nil {
+			fail(err)
+		}
+		results += k
+	}
+	return lat, qidx, results, synth.ProcessCPU() - cpu
+}
+
+// report prints the latency distribution of one repetition's queries.
+func report(rep int, name, what string, lat []time.Duration, results int, cpu time.Duration) {
+	lat = slices.Clone(lat)
+	slices.Sort(lat)
+	var sum time.Duration
+	for _, d := range lat {
+		sum += d
+	}
+	pct := func(p float64) float64 {
+		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Nanoseconds()) / 1e3
+	}
+	fmt.Printf("rep %d %s p50 %.2f µs, p90 %.2f µs, p99 %.2f µs, p99.9 %.2f µs, max %.0f µs, mean %.2f µs, CPU %.2f µs/query; %.2f %s/query (%d queries)\n",
+		rep, name, pct(0.5), pct(0.9), pct(0.99), pct(0.999), float64(lat[len(lat)-1].Nanoseconds())/1e3,
+		float64(sum.Nanoseconds())/1e3/float64(len(lat)), float64(cpu.Nanoseconds())/1e3/float64(len(lat)),
+		float64(results)/float64(len(lat)), what, len(lat))
 }
 
 // cpuRate returns n per second of d, or 0 if d was not measured.
