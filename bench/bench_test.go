@@ -448,6 +448,32 @@ func BenchmarkIndexQuery(b *testing.B) {
 	}
 }
 
+// BenchmarkIndexCandidates is BenchmarkIndexQuery for the LSH step alone
+// (Index.AppendCandidates: unverified IDs). ns/op is per query.
+func BenchmarkIndexCandidates(b *testing.B) {
+	for _, n := range indexSizes() {
+		b.Run("n="+strconv.Itoa(n), func(b *testing.B) {
+			sigs := synthSigs(b, n)
+			ix := buildIndex(b, sigs, makeIDs(n))
+			var dst []string
+			b.ReportAllocs()
+			i := 0
+			cpu := synth.ProcessCPU()
+			for b.Loop() {
+				var err error
+				dst, err = ix.AppendCandidates(dst[:0], sigs[i])
+				if err != nil {
+					b.Fatal(err)
+				}
+				if i += 7919; i >= n {
+					i -= n
+				}
+			}
+			reportCPU(b, cpu)
+		})
+	}
+}
+
 // BenchmarkCluster runs Deduper.Cluster (all cores) on a batch of articles.
 func BenchmarkCluster(b *testing.B) {
 	for _, n := range []int{1000, 10000} {
