@@ -1,8 +1,10 @@
 // Command indexbench measures the in-memory LSH index (dedup.Index over
 // the library's memory store) at a large size: build rate through Add and
 // through the bulk load path (ReadIndex), heap bytes per document, and
-// the latency distribution of single verified queries (AppendQuery at the
-// index threshold).
+// the latency distribution of single queries: verified (AppendQuery at
+// the index threshold), then the LSH step alone (AppendCandidates:
+// unverified IDs, what ekzhu/minhash-lsh's Query returns), each on its own
+// random documents.
 //
 // Usage:
 //
