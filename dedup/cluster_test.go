@@ -422,3 +422,44 @@ func TestDeduperAddErrors(t *testing.T) {
 	}
 	assert.Equal(t, 3, d.Index().Len())
 }
+
+// TestDeduperCheck checks that Check answers what Add would, without
+// indexing: on a stream of articles made of shared sentences (copies,
+// trimmed copies, padded copies and unrelated ones).
+func TestDeduperCheck(t *testing.T) {
+	d, err := dedup.New(dedup.Config{})
+	require.NoError(t, err)
+	r := rand.New(rand.NewPCG(5, 5))
+	pool := make([]string, 200)
+	for i := range pool {
+		var b strings.Builder
+		for j := range 12 {
+			fmt.Fprintf(&b, "w%dx%d ", r.IntN(400), j%3)
+		}
+		pool[i] = b.String() + "."
+	}
+	_, err = d.Check(" ... ")
+	assert.ErrorIs(t, err, dedup.ErrEmpty)
+	copies := 0
+	for i := range 80 {
+		start := r.IntN(180)
+		text := strings.Join(pool[start:start+5+r.IntN(15)], " ")
+		if r.IntN(3) == 0 {
+			text += " " + pool[r.IntN(len(pool))]
+		}
+		n := d.Index().Len()
+		want, err := d.Check(text)
+		require.NoError(t, err)
+		assert.Equal(t, n, d.Index().Len(), "Check indexed the article")
+		assert.Empty(t, want.ID)
+		got, err := d.Add(fmt.Sprint("a", i), text)
+		require.NoError(t, err)
+		want.ID = got.ID
+		assert.Equal(t, want, got, "article %d", i)
+		if !got.New {
+			copies++
+		}
+	}
+	assert.True(t, copies > 10 && copies < 75, "the stream should hold copies and new articles: %d copies of 80", copies)
+	assert.Equal(t, 80, d.Index().Len())
+}

@@ -116,6 +116,32 @@ func (d *Deduper) Add(id, text string) (Result, error) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	res, err := d.copies(sig)
+	if err != nil {
+		return Result{}, err
+	}
+	if err := d.ix.Add(id, sig); err != nil {
+		return Result{}, err
+	}
+	res.ID = id
+	return res, nil
+}
+
+// Check reports whether text copies an article added earlier, as Add
+// would, without indexing it: the Result's ID is empty. It returns an
+// error wrapping ErrEmpty for a text with no words. Check does not wait
+// for concurrent Adds: it sees each of them wholly or not at all.
+func (d *Deduper) Check(text string) (Result, error) {
+	sig := d.h.Sign(text)
+	if sig.Empty() {
+		return Result{}, ErrEmpty
+	}
+	return d.copies(sig)
+}
+
+// copies returns the Result of an article of signature sig against the
+// index, without its ID.
+func (d *Deduper) copies(sig Signature) (Result, error) {
 	found, err := d.ix.AppendQuery(nil, sig, d.h.cfg.Threshold*trimmedFloor)
 	if err != nil {
 		return Result{}, err
@@ -129,10 +155,7 @@ func (d *Deduper) Add(id, text string) (Result, error) {
 			matches = append(matches, m)
 		}
 	}
-	if err := d.ix.Add(id, sig); err != nil {
-		return Result{}, err
-	}
-	res := Result{ID: id, New: len(matches) == 0, Matches: matches}
+	res := Result{New: len(matches) == 0, Matches: matches}
 	if !res.New {
 		res.CopyOf, res.Similarity = matches[0].ID, matches[0].Similarity
 	}

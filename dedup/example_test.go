@@ -65,6 +65,25 @@ func ExampleDeduper_Add() {
 	// reprint copies wire
 }
 
+// Check answers as Add would, without indexing the article: for a
+// lookup that must not change the index.
+func ExampleDeduper_Check() {
+	d, err := dedup.New(exampleConfig)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := d.Add(exampleArticles[0].ID, exampleArticles[0].Text); err != nil {
+		log.Fatal(err)
+	}
+	r, err := d.Check(exampleArticles[2].Text)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(r.New, r.CopyOf, d.Index().Len())
+	// Output:
+	// false wire 1
+}
+
 // An Index stores signatures and answers which stored documents are
 // similar to a signature; a Hasher of the same Config makes them.
 func ExampleIndex() {
