@@ -245,6 +245,20 @@ func TestConcurrentDeduperAdd(t *testing.T) {
 				results[g] = res
 			})
 		}
+		// Checks of the same article meanwhile see each Add whole:
+		// either no copy yet, or copies at similarity 1.
+		for range 2 {
+			wg.Go(func() {
+				<-start
+				res, err := d.Check(article)
+				assert.NoError(t, err)
+				assert.Empty(t, res.ID)
+				for _, m := range res.Matches {
+					assert.Equal(t, 1.0, m.Similarity)
+					assert.Contains(t, m.ID, fmt.Sprintf("r%d-copy-", round))
+				}
+			})
+		}
 		close(start)
 		wg.Wait()
 		var first string
