@@ -59,3 +59,60 @@ func fuzzReadIndex(t *testing.T, data []byte) {
 		}
 	}
 }
+
+// FuzzCluster feeds arbitrary texts (binary junk, invalid UTF-8, empty
+// ones) to Cluster, Add and Check. None may panic; every article must end
+// in exactly one cluster; Add must index a text exactly when it has words
+// and Check must answer as Add then does.
+func FuzzCluster(f *testing.F) {
+	f.Add("Kandahar fell on Thursday night.", "Kandahar fell on Thursday night, officials said.", "")
+	f.Add("\xff\xfe\x00 binary", "a b c d e f g", "A. B. C. 1.5 1,000 U.S. !!")
+	f.Fuzz(func(t *testing.T, a, b, c string) {
+		d, err := New(Config{NumHashes: 16})
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts := []string{a, b, c, a}
+		arts := make([]Article, len(texts))
+		for i, s := range texts {
+			arts[i] = Article{ID: string(rune('a' + i)), Text: s}
+		}
+		cl, err := d.Cluster(arts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]int{}
+		for _, c := range cl.Clusters {
+			for _, m := range c.Members {
+				seen[m]++
+			}
+		}
+		for _, a := range arts {
+			if seen[a.ID] != 1 {
+				t.Fatalf("article %s in %d clusters", a.ID, seen[a.ID])
+			}
+		}
+		added := 0
+		for i, s := range texts {
+			want, cerr := d.Check(s)
+			got, err := d.Add(arts[i].ID, s)
+			if (err == nil) != (cerr == nil) {
+				t.Fatalf("text %q: Check error %v, Add error %v", s, cerr, err)
+			}
+			if err != nil {
+				if !errors.Is(err, ErrEmpty) {
+					t.Fatalf("text %q: %v", s, err)
+				}
+				continue
+			}
+			added++
+			want.ID = got.ID
+			if !slices.EqualFunc(want.Matches, got.Matches, func(x, y Match) bool { return x == y }) || want.CopyOf != got.CopyOf || want.New != got.New {
+				t.Fatalf("text %q: Check %+v, Add %+v", s, want, got)
+			}
+		}
+		if d.Index().Len() != added {
+			t.Fatalf("%d articles added, index holds %d", added, d.Index().Len())
+		}
+	})
+}
