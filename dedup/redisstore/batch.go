@@ -3,6 +3,7 @@ package redisstore
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"github.com/neardup/neardup/dedup"
 	"github.com/redis/go-redis/v9"
@@ -99,7 +100,9 @@ func (s *Store) AddBatch(ctx context.Context, docs []Doc) []error {
 
 // recorder is a dedup.Store that records the document of the last Add
 // made through it, so that AddBatch gets the same records and band keys
-// as dedup.Index.Add computes. Only Add is ever called.
+// as dedup.Index.Add computes. Only Add is ever called. Like every Store
+// it copies what it keeps: Index.Add passes pooled buffers that another
+// goroutine's query may reuse as soon as Add returns.
 type recorder struct {
 	rec   dedup.Record
 	keys  []uint64
@@ -109,7 +112,8 @@ type recorder struct {
 var errRecorder = errors.New("redisstore: internal error: recorder only records Add")
 
 func (r *recorder) Add(rec dedup.Record, keys []uint64) error {
-	r.rec, r.keys, r.added = rec, keys, true
+	rec.Values, rec.Sentences = slices.Clone(rec.Values), slices.Clone(rec.Sentences)
+	r.rec, r.keys, r.added = rec, slices.Clone(keys), true
 	return nil
 }
 func (r *recorder) Remove(string) (bool, error)                        { return false, errRecorder }
