@@ -461,3 +461,54 @@ func TestBadInputConfigRanges(t *testing.T) {
 		}
 	}
 }
+
+// configStore is a Store that reports the Config it was made for.
+type configStore struct {
+	Store
+	cfg Config
+}
+
+func (s configStore) Config() Config { return s.cfg }
+
+// TestIndexWithStoreChecksConfig checks that NewIndexWithStore refuses a
+// store made for another banding or signing (a memory store of another
+// banding once made queries panic, and one of fewer values took a batch
+// that overflowed its blocks), and accepts one that differs only in the
+// threshold.
+func TestIndexWithStoreChecksConfig(t *testing.T) {
+	cfg := Config{}.WithDefaults()
+	for _, other := range []Config{
+		{Threshold: 0.5},
+		{NumHashes: 64},
+		{Bands: cfg.Bands / 2, Rows: cfg.Rows},
+	} {
+		st, err := NewMemoryStore(other)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := NewIndexWithStore(cfg, st); !errors.Is(err, ErrConfigMismatch) {
+			t.Errorf("memory store for %+v under the default config: %v, want ErrConfigMismatch", other, err)
+		}
+		if _, err := NewIndexWithStore(cfg, configStore{newMemStore(cfg.NumHashes, cfg.Bands, cfg.Rows), other}); !errors.Is(err, ErrConfigMismatch) {
+			t.Errorf("store reporting %+v under the default config: %v, want ErrConfigMismatch", other, err)
+		}
+	}
+	seeded := cfg
+	seeded.Seed = 3
+	if _, err := NewIndexWithStore(cfg, configStore{newMemStore(cfg.NumHashes, cfg.Bands, cfg.Rows), seeded}); !errors.Is(err, ErrConfigMismatch) {
+		t.Errorf("store of another seed: %v, want ErrConfigMismatch", err)
+	}
+	// The same signing and banding at another threshold is the same data.
+	same := cfg
+	same.Threshold = 0.3
+	st, err := NewMemoryStore(same)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewIndexWithStore(cfg, st); err != nil {
+		t.Errorf("store for another threshold, same banding: %v", err)
+	}
+	if _, err := NewIndexWithStore(cfg, configStore{st, same}); err != nil {
+		t.Errorf("store reporting another threshold, same banding: %v", err)
+	}
+}

@@ -58,8 +58,13 @@ func NewMemoryStore(cfg Config) (Store, error) {
 }
 
 // NewIndexWithStore returns an index for cfg over store, which must have
-// been made for the same Config (a store that records its Config checks
-// it when it is opened).
+// been made for a Config that signs and bands alike (same NumHashes,
+// Seed, Method, Shingle, Bands and Rows; the Threshold may differ). It
+// returns an error wrapping ErrConfigMismatch when it can tell that the
+// store was not: for the in-memory store, and for a store with a method
+// Config() Config that reports the Config it was made for (as
+// redisstore's does). Other stores must check their Config themselves,
+// for example when they are opened.
 func NewIndexWithStore(cfg Config, store Store) (*Index, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -68,6 +73,18 @@ func NewIndexWithStore(cfg Config, store Store) (*Index, error) {
 		return nil, fmt.Errorf("%w: nil store", ErrConfig)
 	}
 	cfg = cfg.WithDefaults()
+	switch st := store.(type) {
+	case *memStore:
+		if st.k != cfg.NumHashes || st.bands != cfg.Bands || st.rows != cfg.Rows {
+			return nil, fmt.Errorf("%w: memory store of %d values in %d bands x %d rows, index config %d in %d x %d",
+				ErrConfigMismatch, st.k, st.bands, st.rows, cfg.NumHashes, cfg.Bands, cfg.Rows)
+		}
+	case interface{ Config() Config }:
+		sc := st.Config().WithDefaults()
+		if sc.fingerprint() != cfg.fingerprint() || sc.NumHashes != cfg.NumHashes || sc.Bands != cfg.Bands || sc.Rows != cfg.Rows {
+			return nil, fmt.Errorf("%w: store made for another config", ErrConfigMismatch)
+		}
+	}
 	return &Index{cfg: cfg, fp: cfg.fingerprint(), store: store}, nil
 }
 
