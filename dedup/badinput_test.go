@@ -1,6 +1,7 @@
 package dedup
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math"
@@ -291,6 +292,22 @@ func TestBadInputRepeatedID(t *testing.T) {
 	assert.ErrorIs(t, ix.Add("", docs[0].sig), ErrEmptyID)
 	_, err := d.Add("", "some text")
 	assert.ErrorIs(t, err, ErrEmptyID)
+
+	// An ID no index file could hold is refused, so that the index stays
+	// saveable; the longest that fits is taken.
+	long := strings.Repeat("x", MaxSavedIDLen+1)
+	assert.ErrorIs(t, ix.Add(long, other), ErrLimit)
+	_, err = d.Add(long, "a wholly different story about the weather in spring")
+	assert.ErrorIs(t, err, ErrLimit)
+	assert.ErrorIs(t, ix.AddBatch([]string{"fits", long}, []Signature{other, other}), ErrLimit)
+	assert.Equal(t, before, relStateOf(t, ix, docs))
+	require.NoError(t, ix.Add(long[1:], other))
+	var buf bytes.Buffer
+	_, err = ix.WriteTo(&buf)
+	require.NoError(t, err, "an index with an ID of MaxSavedIDLen bytes saves")
+	removed, err := ix.Remove(long[1:])
+	require.NoError(t, err)
+	require.True(t, removed)
 
 	_, err = d.Cluster([]Article{{ID: "a", Text: "x y z"}, {ID: "a", Text: "x y z"}})
 	assert.ErrorIs(t, err, ErrDuplicateID)

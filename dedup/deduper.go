@@ -104,11 +104,11 @@ type Result struct {
 
 // Add signs text, reports whether it copies an article added earlier, and
 // indexes it under id either way. It returns an error wrapping ErrEmptyID,
-// ErrDuplicateID, or ErrEmpty (a text with no words), and then indexes
-// nothing.
+// ErrLimit (an ID longer than MaxSavedIDLen), ErrDuplicateID, or ErrEmpty
+// (a text with no words), and then indexes nothing.
 func (d *Deduper) Add(id, text string) (Result, error) {
-	if id == "" {
-		return Result{}, ErrEmptyID
+	if err := checkID(id); err != nil {
+		return Result{}, err
 	}
 	sig := d.h.Sign(text)
 	if sig.Empty() {

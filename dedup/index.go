@@ -98,10 +98,24 @@ func (ix *Index) Banding() Banding { return ix.cfg.Banding() }
 // Store returns the store under the index.
 func (ix *Index) Store() Store { return ix.store }
 
-// Len returns the number of indexed documents.
+// Len returns the number of indexed documents. A store that fails to
+// answer (a shared store that is unreachable) counts as 0 here; its own
+// Len, through Store, returns the error.
 func (ix *Index) Len() int {
 	n, _ := ix.store.Len()
 	return n
+}
+
+// checkID returns an error unless id can be indexed: not empty, and not
+// longer than an index file can hold.
+func checkID(id string) error {
+	if id == "" {
+		return ErrEmptyID
+	}
+	if len(id) > MaxSavedIDLen {
+		return fmt.Errorf("%w: ID of %d bytes (max %d) starting %q", ErrLimit, len(id), MaxSavedIDLen, id[:64])
+	}
+	return nil
 }
 
 // check returns an error unless sig can be used with the index.
@@ -113,11 +127,13 @@ func (ix *Index) check(sig Signature) error {
 }
 
 // Add indexes sig under id. It returns an error wrapping ErrEmptyID,
-// ErrDuplicateID (the index keeps the first), ErrConfigMismatch, or
-// ErrEmpty (an empty signature would match nothing and is not indexed).
+// ErrLimit (an ID longer than MaxSavedIDLen bytes, which no index file
+// could hold), ErrDuplicateID (the index keeps the first),
+// ErrConfigMismatch, or ErrEmpty (an empty signature would match nothing
+// and is not indexed).
 func (ix *Index) Add(id string, sig Signature) error {
-	if id == "" {
-		return ErrEmptyID
+	if err := checkID(id); err != nil {
+		return err
 	}
 	if sig.Empty() {
 		// Checked first: the zero Signature is empty, whatever its config.
@@ -135,10 +151,11 @@ func (ix *Index) Add(id string, sig Signature) error {
 }
 
 // AddBatch indexes sigs[i] under ids[i] for every i, all or nothing: if
-// any ID is empty or indexed already, comes twice in ids, or any
-// signature is empty or made under another config, it returns the error
-// Add would return for it (wrapping ErrEmptyID, ErrDuplicateID,
-// ErrEmpty or ErrConfigMismatch) and leaves the index unchanged. It
+// any ID is empty, too long or indexed already, comes twice in ids, or
+// any signature is empty or made under another config, it returns the
+// error Add would return for it (wrapping ErrEmptyID, ErrLimit,
+// ErrDuplicateID, ErrEmpty or ErrConfigMismatch) and leaves the index
+// unchanged (with another Store than the in-memory one, see below). It
 // returns an error wrapping ErrConfig if ids and sigs differ in length.
 // The index then answers queries as if each pair had been added with Add,
 // in order.
@@ -152,7 +169,9 @@ func (ix *Index) Add(id string, sig Signature) error {
 // must not wait long. With another Store, AddBatch checks the IDs with
 // Get, then calls Add for each document and removes the ones it added if
 // one fails (another process may have added the same ID meanwhile); the
-// batch is then not atomic for concurrent readers.
+// batch is then not atomic for concurrent readers, and if a removal fails
+// too (a shared store that became unreachable), the documents added
+// before it stay and the error says so.
 func (ix *Index) AddBatch(ids []string, sigs []Signature) error {
 	if len(ids) != len(sigs) {
 		return fmt.Errorf("%w: AddBatch of %d IDs and %d signatures", ErrConfig, len(ids), len(sigs))
@@ -160,6 +179,9 @@ func (ix *Index) AddBatch(ids []string, sigs []Signature) error {
 	for i, id := range ids {
 		if id == "" {
 			return fmt.Errorf("%w: batch item %d", ErrEmptyID, i)
+		}
+		if err := checkID(id); err != nil {
+			return err
 		}
 		if sigs[i].Empty() {
 			return fmt.Errorf("%w: %q", ErrEmpty, id)

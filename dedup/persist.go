@@ -57,8 +57,11 @@ var (
 	// checksum, or holds values no writer writes.
 	ErrCorrupt = errors.New("dedup: corrupt index file")
 	// ErrLimit reports a document that the index file format cannot hold
-	// (see MaxSavedIDLen and MaxSavedSentences); Save and WriteTo then
-	// write no complete file.
+	// (see MaxSavedIDLen and MaxSavedSentences). Index.Add and AddBatch
+	// refuse an ID longer than MaxSavedIDLen with it, so that one document
+	// cannot make an index unsaveable; Save and WriteTo return it for a
+	// document a Store was given directly, and then write no complete
+	// file.
 	ErrLimit = errors.New("dedup: document exceeds the index file limits")
 )
 

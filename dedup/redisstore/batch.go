@@ -22,8 +22,9 @@ type Doc struct {
 // Each document is added atomically, on its own: the batch as a whole is
 // not, and documents are added in order, so of two with one ID the first
 // wins. It returns one error per document, nil for those added: an error
-// wrapping dedup.ErrEmptyID, dedup.ErrEmpty, dedup.ErrConfigMismatch or
-// dedup.ErrDuplicateID as Index.Add returns them, or ErrUnavailable or
+// wrapping dedup.ErrEmptyID, dedup.ErrLimit, dedup.ErrEmpty,
+// dedup.ErrConfigMismatch or dedup.ErrDuplicateID as Index.Add returns
+// them, or ErrUnavailable or
 // ErrRedis when the round trip failed (a document that reports one of
 // these was added whole or not at all).
 func (s *Store) AddBatch(ctx context.Context, docs []Doc) []error {
