@@ -17,6 +17,4 @@ var (
 	// ErrEmpty reports a text or signature with no shingles, which cannot
 	// be indexed: it would match every other empty text.
 	ErrEmpty = errors.New("dedup: no words to shingle")
-	// ErrNotFound reports an ID that is not in the index.
-	ErrNotFound = errors.New("dedup: id not found")
 )
