@@ -372,12 +372,22 @@ func TestBadInputMismatchedSignatures(t *testing.T) {
 		_, err = NewWithIndex(other, ix)
 		assert.ErrorIs(t, err, ErrConfigMismatch, name)
 	}
-	// The zero Signature belongs to no config.
+	// The zero Signature is empty, whatever the config: not indexed,
+	// matching nothing, similarity 0.
 	var zero Signature
 	err := ix.Add("zero", zero)
-	assert.True(t, errors.Is(err, ErrConfigMismatch) || errors.Is(err, ErrEmpty), "%v", err)
-	_, err = ix.Query(zero)
-	assert.ErrorIs(t, err, ErrConfigMismatch)
+	assert.ErrorIs(t, err, ErrEmpty)
+	m, err := ix.Query(zero)
+	assert.NoError(t, err)
+	assert.Empty(t, m)
+	c, err := ix.AppendCandidates(nil, zero)
+	assert.NoError(t, err)
+	assert.Empty(t, c)
+	for _, pair := range [][2]Signature{{zero, docs[0].sig}, {docs[0].sig, zero}, {zero, zero}} {
+		sim, err := pair[0].Similarity(pair[1])
+		assert.NoError(t, err)
+		assert.Zero(t, sim)
+	}
 	_, err = NewWithIndex(cfg, nil)
 	assert.ErrorIs(t, err, ErrConfig)
 	assert.Equal(t, before, relStateOf(t, ix, docs))

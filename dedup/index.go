@@ -230,13 +230,16 @@ func (ix *Index) Candidates(sig Signature) ([]string, error) {
 // alone, for callers that check candidates their own way (for example
 // with the texts' exact similarity). The in-memory store follows at most
 // MaxPostings documents under one band key. It allocates only if dst
-// must grow.
+// must grow. An empty signature (the zero Signature too) has no
+// candidates; a signature made under another config gives an error
+// wrapping ErrConfigMismatch.
 func (ix *Index) AppendCandidates(dst []string, sig Signature) ([]string, error) {
+	if sig.Empty() {
+		// Checked first: the zero Signature is empty, whatever its config.
+		return dst, nil
+	}
 	if err := ix.check(sig); err != nil {
 		return dst, err
-	}
-	if sig.Empty() {
-		return dst, nil
 	}
 	qs := queryPool.Get().(*queryScratch)
 	defer queryPool.Put(qs)
@@ -268,13 +271,16 @@ func (ix *Index) Query(sig Signature) ([]Match, error) {
 // similarity to sig reaches threshold, most similar first (ties by ID).
 // Only LSH candidates are verified, so documents far below the index's own
 // threshold may be missed when threshold is lower than it. A threshold of
-// 0 or below, or NaN, returns every candidate.
+// 0 or below, or NaN, returns every candidate. An empty signature (the
+// zero Signature too) matches nothing; a signature made under another
+// config gives an error wrapping ErrConfigMismatch.
 func (ix *Index) AppendQuery(dst []Match, sig Signature, threshold float64) ([]Match, error) {
+	if sig.Empty() {
+		// Checked first: the zero Signature is empty, whatever its config.
+		return dst, nil
+	}
 	if err := ix.check(sig); err != nil {
 		return dst, err
-	}
-	if sig.Empty() {
-		return dst, nil
 	}
 	qs := queryPool.Get().(*queryScratch)
 	defer queryPool.Put(qs)

@@ -38,14 +38,15 @@ func (s Signature) AppendValues(dst []uint64) []uint64 { return append(dst, s.va
 // Similarity returns the MinHash estimate of the Jaccard similarity of the
 // two signed sets: the fraction of equal values. It returns an error
 // wrapping ErrConfigMismatch if the signatures were made under configs
-// that cannot be compared. An empty signature has similarity 0 with every
-// signature, itself included.
+// that cannot be compared. An empty signature (the zero Signature too)
+// has similarity 0 with every signature, itself included, whatever the
+// configs.
 func (s Signature) Similarity(t Signature) (float64, error) {
-	if s.config != t.config || len(s.values) != len(t.values) {
-		return 0, fmt.Errorf("%w: signature lengths %d and %d", ErrConfigMismatch, len(s.values), len(t.values))
-	}
 	if s.Empty() || t.Empty() {
 		return 0, nil
+	}
+	if s.config != t.config || len(s.values) != len(t.values) {
+		return 0, fmt.Errorf("%w: signature lengths %d and %d", ErrConfigMismatch, len(s.values), len(t.values))
 	}
 	eq := 0
 	for i, v := range s.values {
