@@ -28,6 +28,9 @@ func CandidateProbability(s float64, bands, rows int) float64 {
 // chooseBanding picks the most selective banding (the most rows per band,
 // with as many bands as fit in numHashes) that still makes a pair at the
 // threshold a candidate with probability at least minCandidateProbability.
+// Where even one row per band falls short of it (a very low threshold or
+// few values: 1-(1-t)^numHashes < minCandidateProbability), it returns
+// numHashes bands of one row, the most likely banding there is.
 func chooseBanding(numHashes int, threshold float64) (bands, rows int) {
 	bands, rows = numHashes, 1
 	for r := 2; r <= numHashes; r++ {

@@ -52,13 +52,17 @@
 // that agree on a whole band become candidates, and candidates are then
 // verified against the threshold. The banding is chosen from the threshold
 // so that a pair exactly at the threshold becomes a candidate with
-// probability at least 0.9 (see [CandidateProbability] and
-// [Config.Banding]).
+// probability at least 0.9 where NumHashes allows it (see
+// [CandidateProbability] and [Config.Banding]; with very low thresholds
+// or few hashes even one row per band falls short, and
+// Banding().AtThreshold says how far).
 //
 // # Caveats
 //
-// Signatures made under different configs are never compared: every
-// comparison checks a fingerprint of the config and returns an error
-// wrapping [ErrConfigMismatch]. A text with no words has an empty
+// Signatures made under configs that sign differently (NumHashes, Seed,
+// Method or Shingle differ) are never compared: every comparison checks
+// a fingerprint of those settings and returns an error wrapping
+// [ErrConfigMismatch]. Configs that differ only in Threshold, Bands or
+// Rows sign alike, so their signatures compare. A text with no words has an empty
 // signature; it is never indexed (ErrEmpty) and is a singleton in a batch.
 package dedup
