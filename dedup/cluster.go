@@ -15,6 +15,8 @@ type Article struct {
 
 // Pair is a verified link between two articles.
 type Pair struct {
+	// A and B are the two articles' IDs, A the one that comes first in
+	// the input.
 	A string `json:"a"`
 	B string `json:"b"`
 	// Similarity is the pair's Jaccard similarity: exact when the

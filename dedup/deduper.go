@@ -12,7 +12,8 @@ import (
 //
 // A Deduper is safe for concurrent use. Concurrent Adds are serialized
 // around the check-then-insert step, so of two copies of one article that
-// arrive at the same time exactly one is reported as new.
+// arrive at the same time exactly one is reported as new. The Results and
+// Clusterings it returns, and their slices, are the caller's.
 type Deduper struct {
 	h  *Hasher
 	ix *Index

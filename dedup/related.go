@@ -11,6 +11,8 @@ import (
 // share part of their text without being copies of one story: an article
 // that reuses a few paragraphs or sentences of another.
 type Relation struct {
+	// A and B are the two articles' IDs, A the one that comes first in
+	// the input.
 	A string `json:"a"`
 	B string `json:"b"`
 	// Kind is "partial".

@@ -70,7 +70,9 @@ type Options struct {
 //
 // A Store is safe for concurrent use by multiple goroutines, and any
 // number of Stores, in any number of processes, may use one namespace at
-// once.
+// once. The Values and Sentences of a Record from Get are the caller's;
+// those passed to a Candidates or Range callback are valid only during
+// the call, as the dedup.Store contract says.
 type Store struct {
 	client redis.UniversalClient
 	owned  bool // Close closes client
