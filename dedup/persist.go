@@ -94,7 +94,11 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 //
 // The documents are read with the Store's Range, so the file is a
 // consistent snapshot if Range is one: the in-memory store's is, and it
-// holds off Add and Remove (not queries) until WriteTo returns. On error
+// holds off Add and Remove (not queries) until WriteTo returns. The
+// in-memory store's Range follows the order in which the documents were
+// added, so a loaded index follows the same documents under a band key
+// with more than MaxPostings of them as the saved one did (given the same
+// MaxPostings: see ReadIndexWith). On error
 // what was written is not a complete file. A document that the format
 // cannot hold gives an error wrapping ErrLimit.
 func (ix *Index) WriteTo(w io.Writer) (int64, error) {
@@ -283,11 +287,33 @@ func (ix *Index) Save(path string) (err error) {
 // signatures differ from this one's for the same Config), or r's own read
 // error. It never returns a partly loaded index, and the memory it
 // allocates is bounded by what it has read, whatever the length fields
-// say.
-func ReadIndex(r io.Reader) (*Index, error) { return readIndex(r, nil) }
+// say. The index's store has the default MemoryStoreOptions (posting cap
+// DefaultMaxPostings): index files do not keep the cap an index was made
+// with; ReadIndexWith sets it.
+func ReadIndex(r io.Reader) (*Index, error) { return readIndex(r, nil, MemoryStoreOptions{}) }
+
+// ReadIndexWith is ReadIndex with the options of the new index's in-memory
+// store. Its MaxPostings applies; ExpectedDocs is not needed (the tables
+// are sized for the documents read) and is only checked. It returns an
+// error wrapping ErrConfig for invalid options.
+func ReadIndexWith(r io.Reader, opts MemoryStoreOptions) (*Index, error) {
+	if err := opts.check(); err != nil {
+		return nil, err
+	}
+	return readIndex(r, nil, opts)
+}
 
 // LoadIndex reads the index file at path; see ReadIndex.
-func LoadIndex(path string) (*Index, error) { return loadIndex(path, nil) }
+func LoadIndex(path string) (*Index, error) { return loadIndex(path, nil, MemoryStoreOptions{}) }
+
+// LoadIndexWith reads the index file at path like LoadIndex, with the
+// options of the new index's in-memory store; see ReadIndexWith.
+func LoadIndexWith(path string, opts MemoryStoreOptions) (*Index, error) {
+	if err := opts.check(); err != nil {
+		return nil, err
+	}
+	return loadIndex(path, nil, opts)
+}
 
 // LoadIndexFor reads the index file at path like LoadIndex, and returns an
 // error wrapping ErrConfigMismatch, before reading any document, if the
@@ -299,16 +325,16 @@ func LoadIndexFor(path string, cfg Config) (*Index, error) {
 		return nil, err
 	}
 	cfg = cfg.WithDefaults()
-	return loadIndex(path, &cfg)
+	return loadIndex(path, &cfg, MemoryStoreOptions{})
 }
 
-func loadIndex(path string, want *Config) (*Index, error) {
+func loadIndex(path string, want *Config, opts MemoryStoreOptions) (*Index, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("dedup: load index: %w", err)
 	}
 	defer f.Close()
-	ix, err := readIndex(f, want)
+	ix, err := readIndex(f, want, opts)
 	if err != nil {
 		return nil, fmt.Errorf("%w (file %s)", err, path)
 	}
@@ -316,8 +342,8 @@ func loadIndex(path string, want *Config) (*Index, error) {
 }
 
 // readIndex reads an index file; if want is not nil, the saved Config must
-// equal *want.
-func readIndex(src io.Reader, want *Config) (*Index, error) {
+// equal *want. The store gets opts.MaxPostings.
+func readIndex(src io.Reader, want *Config, opts MemoryStoreOptions) (*Index, error) {
 	r := &fileReader{r: src, buf: make([]byte, ioBufSize)}
 
 	// Header.
@@ -395,6 +421,7 @@ func readIndex(src io.Reader, want *Config) (*Index, error) {
 	// Records. They are stored first and indexed once all are read (see
 	// buildPostings), which is several times faster than Add per record.
 	ms := ix.store.(*memStore)
+	ms.setOptions(MemoryStoreOptions{MaxPostings: opts.MaxPostings})
 	k := cfg.NumHashes
 	rec := Record{Values: make([]uint32, k)}
 	var id []byte

@@ -774,3 +774,73 @@ func BenchmarkLoadIndex(b *testing.B) {
 		})
 	}
 }
+
+// TestRoundTripKeepsCappedChains saves an index with more documents under
+// one band key than its posting cap, after a removal and a re-add (which
+// reuses a freed document number), and checks that the loaded index
+// follows the same documents under that key: the newest MaxPostings. It
+// also checks that ReadIndexWith carries the cap (ReadIndex uses the
+// default).
+func TestRoundTripKeepsCappedChains(t *testing.T) {
+	cfg := Config{NumHashes: 8, Bands: 2, Rows: 4}.WithDefaults()
+	fp := cfg.fingerprint()
+	sigOf := func(i int) Signature {
+		// Band 0 is shared by every document; band 1 is its own.
+		return Signature{values: []uint64{1, 2, 3, 4, uint64(i) + 10, 5, 6, 7}, shingles: 10, config: fp}
+	}
+	for _, tc := range []struct {
+		maxPostings, docs int
+	}{{0, 300}, {-1, 300}, {3, 5}, {7, 40}} {
+		st, err := NewMemoryStoreWith(cfg, MemoryStoreOptions{MaxPostings: tc.maxPostings})
+		require.NoError(t, err)
+		ix, err := NewIndexWithStore(cfg, st)
+		require.NoError(t, err)
+		for i := range tc.docs {
+			require.NoError(t, ix.Add(fmt.Sprintf("d%03d", i), sigOf(i)))
+		}
+		// d000 comes back as the newest, under the number it had.
+		removed, err := ix.Remove("d000")
+		require.NoError(t, err)
+		require.True(t, removed)
+		require.NoError(t, ix.Add("d000", sigOf(0)))
+		want, err := ix.Candidates(sigOf(1))
+		require.NoError(t, err)
+		if tc.maxPostings >= 0 {
+			require.Contains(t, want, "d000", "the re-added document is the newest")
+		}
+
+		var buf bytes.Buffer
+		_, err = ix.WriteTo(&buf)
+		require.NoError(t, err)
+		got, err := ReadIndexWith(bytes.NewReader(buf.Bytes()), MemoryStoreOptions{MaxPostings: tc.maxPostings})
+		require.NoError(t, err)
+		for i := range tc.docs {
+			a, err := ix.Candidates(sigOf(i))
+			require.NoError(t, err)
+			b, err := got.Candidates(sigOf(i))
+			require.NoError(t, err)
+			require.Equal(t, a, b, "cap %d, query %d", tc.maxPostings, i)
+		}
+		// ReadIndex applies the default cap instead: it answers like the
+		// same adds and removal under NewIndex.
+		def, err := ReadIndex(bytes.NewReader(buf.Bytes()))
+		require.NoError(t, err)
+		ref, err := NewIndex(cfg)
+		require.NoError(t, err)
+		for i := range tc.docs {
+			require.NoError(t, ref.Add(fmt.Sprintf("d%03d", i), sigOf(i)))
+		}
+		_, err = ref.Remove("d000")
+		require.NoError(t, err)
+		require.NoError(t, ref.Add("d000", sigOf(0)))
+		for _, q := range []int{0, 1, tc.docs - 1} {
+			a, err := ref.Candidates(sigOf(q))
+			require.NoError(t, err)
+			b, err := def.Candidates(sigOf(q))
+			require.NoError(t, err)
+			require.Equal(t, a, b, "cap %d loaded with the default, query %d", tc.maxPostings, q)
+		}
+	}
+	_, err := ReadIndexWith(bytes.NewReader(nil), MemoryStoreOptions{ExpectedDocs: -1})
+	require.ErrorIs(t, err, ErrConfig)
+}

@@ -94,13 +94,21 @@ func NewMemoryStoreWith(cfg Config, opts MemoryStoreOptions) (Store, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if opts.ExpectedDocs < 0 || opts.ExpectedDocs > maxDocs {
-		return nil, fmt.Errorf("%w: ExpectedDocs %d out of range 0..%d", ErrConfig, opts.ExpectedDocs, maxDocs)
+	if err := opts.check(); err != nil {
+		return nil, err
 	}
 	cfg = cfg.WithDefaults()
 	s := newMemStore(cfg.NumHashes, cfg.Bands, cfg.Rows)
 	s.setOptions(opts)
 	return s, nil
+}
+
+// check returns an error wrapping ErrConfig for options out of range.
+func (opts MemoryStoreOptions) check() error {
+	if opts.ExpectedDocs < 0 || opts.ExpectedDocs > maxDocs {
+		return fmt.Errorf("%w: ExpectedDocs %d out of range 0..%d", ErrConfig, opts.ExpectedDocs, maxDocs)
+	}
+	return nil
 }
 
 // maxDocs is the most documents a memory store holds (document numbers
@@ -118,6 +126,8 @@ const maxDocs = 1<<32 - 2
 // Per document and band it keeps the 4-byte chain link plus one 8-byte
 // table slot per distinct key at a load factor of 1/2..3/4: about 17 B
 // per band and document, against about 40 B for a map[uint64]uint32.
+// Once a removed document's number has been reused it also keeps each
+// document's place in the order of addition (8 B; see seq).
 // Keeping a document's values and links together makes a query's chain
 // steps and key checks land on the lines that verifying the candidate
 // reads anyway, and chunks grow without copying.
@@ -138,6 +148,15 @@ type memStore struct {
 	heads []bandTable // per band: key -> document number + 1
 
 	sink uint32 // receives loads made only to bring lines into cache
+
+	// seq is each document's place in the order of addition. Until a
+	// freed document number is reused the numbers themselves are that
+	// order and seq is nil (it costs 8 B a document only in a store that
+	// has had removals). Range follows it, so that a saved index rebuilds
+	// its chains, and with them which documents MaxPostings follows, in
+	// the same order.
+	seq     []uint64
+	nextSeq uint64
 }
 
 // Document blocks are kept in chunks of chunkDocs blocks (the first chunk
@@ -289,10 +308,23 @@ func (s *memStore) newDoc(id string) uint32 {
 		doc := s.free[n-1]
 		s.free = s.free[:n-1]
 		s.ids[doc] = id
+		if s.seq == nil {
+			s.seq = make([]uint64, len(s.ids))
+			for d := range s.seq {
+				s.seq[d] = uint64(d)
+			}
+			s.nextSeq = uint64(len(s.ids))
+		}
+		s.seq[doc] = s.nextSeq
+		s.nextSeq++
 		return doc
 	}
 	doc := uint32(len(s.ids))
 	s.ids = append(s.ids, id)
+	if s.seq != nil {
+		s.seq = append(s.seq, s.nextSeq)
+		s.nextSeq++
+	}
 	c := int(doc >> chunkShift)
 	if c == len(s.blocks) {
 		n := chunkDocs * s.stride
@@ -653,11 +685,27 @@ func (s *memStore) record(d uint32) Record {
 	}
 }
 
+// Range calls fn for the stored documents in the order they were added.
 func (s *memStore) Range(fn func(Record) bool) error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	if s.seq == nil {
+		for d, id := range s.ids {
+			if id != "" && !fn(s.record(uint32(d))) {
+				break
+			}
+		}
+		return nil
+	}
+	order := make([]uint32, 0, len(s.byID))
 	for d, id := range s.ids {
-		if id != "" && !fn(s.record(uint32(d))) {
+		if id != "" {
+			order = append(order, uint32(d))
+		}
+	}
+	slices.SortFunc(order, func(a, b uint32) int { return cmp.Compare(s.seq[a], s.seq[b]) })
+	for _, d := range order {
+		if !fn(s.record(d)) {
 			break
 		}
 	}

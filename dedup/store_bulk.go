@@ -289,6 +289,9 @@ func (s *memStore) undoRecords(docs []uint32, nFree, nIDs int) {
 	s.free = s.free[:nFree]
 	clear(s.ids[nIDs:])
 	s.ids = s.ids[:nIDs]
+	if len(s.seq) > nIDs {
+		s.seq = s.seq[:nIDs]
+	}
 	nc := (nIDs + chunkDocs - 1) / chunkDocs
 	clear(s.blocks[nc:])
 	s.blocks = s.blocks[:nc]
