@@ -8,8 +8,10 @@
 //	go run ./examples/stream [flags] < articles.jsonl
 //
 // A malformed line (not JSON, or without "id" or "text") is reported with
-// its line number on stderr and skipped; an article with no words or a
-// repeated id likewise. With -json each answer is printed as one JSON
+// its line number on stderr and skipped; an article with no words, an
+// empty, overlong or repeated id likewise. Any other error (a Redis index
+// that has become unreachable) stops the program with a non-zero exit
+// status. With -json each answer is printed as one JSON
 // object a line. With -index FILE the index is loaded from FILE if it
 // exists and saved to it (atomically) at the end, so a later run finds
 // copies of articles read in an earlier one. With -redis URL the index
@@ -20,10 +22,11 @@
 // Clusters are kept the way the README recommends for a stream: an article
 // joins the cluster of every article it matches (Result.Matches, not only
 // CopyOf), merging clusters when it matches two. A cluster is named by its
-// earliest article in this run; an answer that merged clusters lists the
-// names that were merged away. Clusters cover this run only: an article
-// indexed by an earlier run (with -index or -redis) starts as its own
-// cluster.
+// earliest article: an article indexed by an earlier run (with -index or
+// -redis) before any of this run's, ties by id. An answer that merged
+// clusters lists the names that were merged away. Clusters are kept for
+// this run only: an article of an earlier run joins one when an article
+// of this run matches it.
 package main
 
 import (
@@ -96,6 +99,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		}
 		res, err := d.Add(a.ID, a.Text)
 		if err != nil {
+			if !skippable(err) {
+				return fmt.Errorf("line %d: %w", n, err)
+			}
 			fmt.Fprintf(stderr, "stream: line %d: %v (skipped)\n", n, err)
 			return nil
 		}
@@ -120,6 +126,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return d.Index().Save(*indexPath)
 	}
 	return nil
+}
+
+// skippable reports whether err from Deduper.Add is about the article
+// itself (no words, a bad or repeated id), so that the stream goes on
+// without it; any other error is the index's and stops the stream.
+func skippable(err error) bool {
+	return errors.Is(err, dedup.ErrEmpty) || errors.Is(err, dedup.ErrEmptyID) ||
+		errors.Is(err, dedup.ErrDuplicateID) || errors.Is(err, dedup.ErrLimit)
 }
 
 // answer is one line of -json output.

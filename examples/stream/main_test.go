@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -72,4 +74,19 @@ func resultMatching(id string, matches ...string) dedup.Result {
 		r.Matches = append(r.Matches, dedup.Match{ID: m})
 	}
 	return r
+}
+
+// TestSkippable: errors about an article skip it, others stop the stream.
+func TestSkippable(t *testing.T) {
+	d, err := dedup.New(dedup.Config{})
+	require.NoError(t, err)
+	_, err = d.Add("a", story)
+	require.NoError(t, err)
+	for name, text := range map[string]string{"": story, "a": other, "b": " ... ", strings.Repeat("x", dedup.MaxSavedIDLen+1): other} {
+		_, err := d.Add(name, text)
+		require.Error(t, err)
+		assert.True(t, skippable(err), "%v", err)
+	}
+	assert.False(t, skippable(errors.New("redisstore: redis unavailable: candidates: connection refused")))
+	assert.False(t, skippable(fmt.Errorf("wrapped: %w", dedup.ErrConfigMismatch)))
 }
