@@ -116,32 +116,29 @@ type seen struct {
 }
 
 // addToIndex reports, for each article, the most similar article indexed
-// before this batch, then indexes the batch. Articles with no words or
-// whose ID is indexed already are left out of the index.
+// before this batch that it copies (Deduper.Check: the copy rule of Add,
+// trimmed copies included), then indexes the batch. Articles with no
+// words or whose ID is indexed already are left out of the index.
 func addToIndex(d *dedup.Deduper, docs []dedup.Article) ([]seen, error) {
 	var out []seen
-	sigs := make([]dedup.Signature, len(docs))
-	for i, a := range docs {
-		sigs[i] = d.Hasher().Sign(a.Text)
-		if sigs[i].Empty() {
+	for _, a := range docs {
+		res, err := d.Check(a.Text)
+		if errors.Is(err, dedup.ErrEmpty) {
 			continue
 		}
-		m, err := d.Index().Query(sigs[i])
 		if err != nil {
 			return nil, err
 		}
-		for _, x := range m {
+		for _, x := range res.Matches {
 			if x.ID != a.ID {
 				out = append(out, seen{a.ID, x.ID, x.Similarity})
 				break
 			}
 		}
 	}
-	for i, a := range docs {
-		if sigs[i].Empty() {
-			continue
-		}
-		if err := d.Index().Add(a.ID, sigs[i]); err != nil && !errors.Is(err, dedup.ErrDuplicateID) {
+	for _, a := range docs {
+		err := d.Index().Add(a.ID, d.Hasher().Sign(a.Text))
+		if err != nil && !errors.Is(err, dedup.ErrDuplicateID) && !errors.Is(err, dedup.ErrEmpty) {
 			return nil, err
 		}
 	}

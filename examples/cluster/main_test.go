@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/neardup/neardup/dedup"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -83,4 +86,45 @@ func TestHeavyRewriteOutput(t *testing.T) {
 	require.NoError(t, run([]string{"-"}, strings.NewReader(in.String()), &out))
 	assert.Contains(t, out.String(), "1 clusters")
 	assert.Contains(t, out.String(), "heavy rewrite (sentence coverage")
+}
+
+// TestIndexFindsTrimmedCopy: with -index, a later run reports an article
+// that copies one of an earlier run under Add's copy rule, here a copy
+// trimmed to its first sentences (Jaccard under the threshold, but most of
+// it inside the original).
+func TestIndexFindsTrimmedCopy(t *testing.T) {
+	dir := t.TempDir()
+	index := filepath.Join(dir, "index.ndx")
+	orig, err := os.ReadFile(filepath.Join("..", "..", "testdata", "kandahar", "002_b91136bcdf9285c5.txt"))
+	require.NoError(t, err)
+	var out bytes.Buffer
+	require.NoError(t, run([]string{"-index", index, "-json", filepath.Join("..", "..", "testdata", "kandahar", "002_b91136bcdf9285c5.txt")}, strings.NewReader(""), &out))
+
+	// The first seventh of the article, cut at a sentence end.
+	cut := len(orig) / 7
+	cut += strings.Index(string(orig[cut:]), ". ") + 1
+	trimmed := filepath.Join(dir, "trimmed.txt")
+	require.NoError(t, os.WriteFile(trimmed, orig[:cut], 0o644))
+	d, err := dedup.New(dedup.Config{})
+	require.NoError(t, err)
+	sc := d.Compare(string(orig), string(orig[:cut]))
+	require.Less(t, sc.Similarity, d.Config().Threshold, "the fixture must be a trimmed copy under the threshold")
+	_, err = d.Add("orig", string(orig))
+	require.NoError(t, err)
+	q, err := d.Index().Query(d.Hasher().Sign(string(orig[:cut])))
+	require.NoError(t, err)
+	require.Empty(t, q, "the fixture must be one that the threshold alone misses")
+
+	out.Reset()
+	require.NoError(t, run([]string{"-index", index, "-json", trimmed}, strings.NewReader(""), &out))
+	var res struct {
+		Earlier []struct {
+			ID     string `json:"id"`
+			CopyOf string `json:"copy_of"`
+		} `json:"earlier"`
+	}
+	require.NoError(t, json.Unmarshal(out.Bytes(), &res))
+	require.Len(t, res.Earlier, 1, "%s", out.String())
+	assert.Equal(t, "trimmed", res.Earlier[0].ID)
+	assert.Equal(t, "002_b91136bcdf9285c5", res.Earlier[0].CopyOf)
 }
