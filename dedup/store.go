@@ -37,9 +37,12 @@ type Record struct {
 // (record and every posting) or not at all.
 type Store interface {
 	// Add stores rec and a posting for each of its band keys (keys[i] is
-	// the key of band i). It returns an error wrapping ErrDuplicateID if
-	// rec.ID is stored already, leaving the store unchanged. The store
-	// must copy rec.Values and keys if it keeps them.
+	// the key of band i). The keys must be the ones Index computes from
+	// rec.Values (storetest.Prepare gives them for a signature): the
+	// in-memory store confirms and removes postings by computing them
+	// again. It returns an error wrapping ErrDuplicateID if rec.ID is
+	// stored already, leaving the store unchanged. The store must copy
+	// rec.Values and keys if it keeps them.
 	Add(rec Record, keys []uint64) error
 	// Remove deletes the document with the given ID and all its
 	// postings, and reports whether it was there.
