@@ -7,9 +7,10 @@
 //	go run ./bench/bigjob [-method oph|minwise] [-threshold T] [-workers N] [-maxchain 8] [-expect N] [-memlimit MiB] -in corpus.jsonl -out clusters.jsonl
 //
 // Input: one JSON object per line with "id" and "text" (the format of
-// bench/gencorpus); an optional "cluster" label, when present, is used to
-// report pair precision and recall of the clustering. Lines of any length
-// are accepted. A line that is not valid JSON, or has no id, is counted,
+// bench/gencorpus); an optional "cluster" label: when any line has one,
+// the pair precision and recall of the clustering are reported, with an
+// article whose label is null, "" or absent counted as a copy of nothing
+// (as bench/quality counts it). Lines of any length are accepted. A line that is not valid JSON, or has no id, is counted,
 // reported, and skipped.
 //
 // Output: one JSON object per line and per cluster,
@@ -99,7 +100,8 @@ type summary struct {
 	SignWall  time.Duration
 	PeakRSS   uint64
 	RSSSource string
-	// Pair quality against the input's "cluster" labels, if all had one.
+	// Pair quality against the input's "cluster" labels, if any line had
+	// one.
 	HaveTruth          bool
 	Precision, Recall  float64
 	TruePairs, FoundTP int64
@@ -178,8 +180,8 @@ type batch struct {
 type done struct {
 	first  int
 	ids    []string
-	truth  []string // "cluster" labels; nil entries unknown
-	hasLbl []bool
+	truth  []string // "cluster" labels; "\x00"+ID for an article without one
+	hasLbl []bool   // the article had a label
 	edges  [][2]uint32
 	empty  int
 	bad    []badLine
@@ -296,7 +298,9 @@ func run(o options, stderr io.Writer) (summary, error) {
 				d := &done{first: b.first, ids: make([]string, len(b.ends)), truth: make([]string, len(b.ends)), hasLbl: make([]bool, len(b.ends))}
 				startOff := 0
 				for k, end := range b.ends {
-					ln := bytes.TrimSpace(b.buf[startOff:end])
+					// JSON's whitespace only: a line that starts with
+					// other space is not JSON.
+					ln := bytes.Trim(b.buf[startOff:end], " \t\r\n")
 					startOff = end
 					seq := b.first + k
 					a = article{}
@@ -317,13 +321,11 @@ func run(o options, stderr io.Writer) (summary, error) {
 						continue
 					}
 					d.ids[k] = a.ID
-					if len(a.Cluster) > 0 && string(a.Cluster) != "null" {
-						// An empty label (gencorpus: an article with no
-						// copies) is a cluster of its own.
-						d.truth[k], d.hasLbl[k] = string(a.Cluster), true
-						if string(a.Cluster) == `""` {
-							d.truth[k] = "\x00" + a.ID
-						}
+					// An empty, null or absent label (gencorpus: an
+					// article with no copies) is a cluster of its own.
+					d.truth[k] = "\x00" + a.ID
+					if c := string(a.Cluster); c != "" && c != "null" && c != `""` {
+						d.truth[k], d.hasLbl[k] = c, true
 					}
 					sig := h.Sign(a.Text)
 					if sig.Empty() {
@@ -511,14 +513,14 @@ func run(o options, stderr io.Writer) (summary, error) {
 
 	// Pair precision and recall against the "cluster" labels.
 	if s.Articles > 0 {
-		all := true
+		labelled := false
 		for i := range n {
-			if ids[i] != "" && !hasLbl[i] {
-				all = false
+			if ids[i] != "" && hasLbl[i] {
+				labelled = true
 				break
 			}
 		}
-		if all {
+		if labelled {
 			s.HaveTruth = true
 			truthSize := make(map[string]int64)
 			cell := make(map[struct {
@@ -600,6 +602,8 @@ func printSummary(w io.Writer, o options, s summary) {
 	if s.HaveTruth {
 		fmt.Fprintf(w, "vs labels    pair precision %.4f, recall %.4f (%d of %d true pairs; %d pairs found)\n",
 			s.Precision, s.Recall, s.FoundTP, s.TruePairs, s.FoundPairs)
+	} else {
+		fmt.Fprintln(w, `vs labels    not scored: no line has a "cluster" label`)
 	}
 }
 

@@ -75,3 +75,48 @@ func TestRunClusters(t *testing.T) {
 		}
 	}
 }
+
+// TestRunLabelsAndWhitespace: a null or absent label counts as a copy of
+// nothing (as in bench/quality), a file with no label at all is not
+// scored, and a line that starts with space JSON does not allow is bad.
+func TestRunLabelsAndWhitespace(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.jsonl")
+	out := filepath.Join(dir, "out.jsonl")
+	a, _ := json.Marshal(map[string]string{"id": "a", "text": story, "cluster": "s"})
+	b, _ := json.Marshal(map[string]string{"id": "b", "text": story + " Reporting by the wire.", "cluster": "s"})
+	c, _ := json.Marshal(map[string]any{"id": "c", "text": other, "cluster": nil})
+	e, _ := json.Marshal(map[string]string{"id": "e", "text": other + " Seeds will be planted."})
+	write := func(lines ...string) {
+		t.Helper()
+		if err := os.WriteFile(in, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(string(a), string(b), string(c), " \t"+string(e)+"\r")
+	s, err := run(options{in: in, out: out, method: "oph", workers: 2, maxChain: 256}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// c and e are copies of each other, but labelled as copies of nothing:
+	// their pair is a false positive.
+	if !s.HaveTruth || s.Skipped != 0 || s.TruePairs != 1 || s.FoundTP != 1 || s.FoundPairs != 2 {
+		t.Errorf("null and absent labels: %+v", s)
+	}
+
+	write(`{"id":"x","text":"a b c d"}`, `{"id":"y","text":"e f g h","cluster":null}`)
+	if s, err = run(options{in: in, out: out, method: "oph", workers: 2, maxChain: 256}, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if s.HaveTruth {
+		t.Errorf("unlabelled file scored: %+v", s)
+	}
+
+	write("\v"+string(a), "\u00a0"+string(b), string(c))
+	if s, err = run(options{in: in, out: out, method: "oph", workers: 2, maxChain: 256}, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if s.Skipped != 2 || s.Articles != 1 {
+		t.Errorf("lines led by \\v and NBSP: %+v", s)
+	}
+}
