@@ -31,6 +31,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -104,7 +105,8 @@ type docFigures struct {
 	PairF1        float64 `json:"pair_f1"`
 	BCubedF1      float64 `json:"bcubed_f1"`
 	// MixedClusters counts predicted clusters holding documents of two
-	// or more gold clusters.
+	// or more gold clusters (a copy of nothing is a gold cluster of its
+	// own).
 	MixedClusters int `json:"mixed_clusters"`
 	// Related counts the partial relations reported between clusters;
 	// RelatedSameGold those whose two documents share a gold cluster
@@ -196,9 +198,12 @@ func evalDocs(cfg dedup.Config, docs []Document, gold []string, stream bool) (do
 		if golds[c] == nil {
 			golds[c] = map[string]bool{}
 		}
-		if gold[i] != NoCluster {
-			golds[c][gold[i]] = true
+		// A copy of nothing is a story of its own.
+		g := gold[i]
+		if g == NoCluster {
+			g = "\x00" + strconv.Itoa(i)
 		}
+		golds[c][g] = true
 	}
 	mixed := 0
 	for _, g := range golds {

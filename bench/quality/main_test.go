@@ -115,3 +115,25 @@ func TestRunMethod(t *testing.T) {
 	err := run([]string{"-method", "sha1", path}, &out)
 	require.ErrorIs(t, err, dedup.ErrConfig)
 }
+
+// TestMixedCountsCopiesOfNothing: a cluster that joins a story with a
+// document labelled as a copy of nothing mixes two stories.
+func TestMixedCountsCopiesOfNothing(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "docs.jsonl")
+	lines := []string{
+		`{"id":"a","text":` + strconv.Quote(story) + `,"cluster":"s"}`,
+		`{"id":"n","text":` + strconv.Quote(story) + `,"cluster":null}`,
+		`{"id":"m","text":` + strconv.Quote(other) + `}`,
+		`{"id":"m2","text":` + strconv.Quote(other) + `}`,
+	}
+	require.NoError(t, os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644))
+	for _, args := range [][]string{{path}, {"-stream", path}} {
+		var out strings.Builder
+		require.NoError(t, run(args, &out))
+		text := strings.TrimSpace(out.String())
+		var f docFigures
+		require.NoError(t, json.Unmarshal([]byte(text[strings.LastIndexByte(text, '\n')+1:]), &f))
+		assert.Equal(t, 2, f.MixedClusters, "%v", args)
+		assert.Zero(t, f.PairPrecision, "%v", args)
+	}
+}
