@@ -105,7 +105,9 @@ func components(ids []string, edges []edge, size []int, threshold float64) []Clu
 		return cmp.Or(cmp.Compare(y.sim, x.sim), cmp.Compare(x.i, y.i), cmp.Compare(x.j, y.j))
 	})
 	attached := make([]bool, n) // joined as the shorter side of a weak edge
-	kept := edges[:0]
+	// A new slice: the caller's edges are used again (Cluster passes them
+	// with the rewrite edges added).
+	kept := make([]edge, 0, len(edges))
 	for _, e := range edges {
 		if e.sim >= threshold || e.coverage > 0 {
 			kept = append(kept, e)

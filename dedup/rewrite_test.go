@@ -3,6 +3,7 @@ package dedup
 import (
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -138,4 +139,92 @@ func members(res *Clustering) [][]string {
 		out = append(out, c.Members)
 	}
 	return out
+}
+
+// TestClusterPairsOnceAfterRewrite: when the heavy-rewrite stage adds a
+// link and a weak (containment) edge was turned down, every pair is still
+// listed once and the Representative follows its rule (the largest sum of
+// pair similarities, ties to the earliest). The second clustering once
+// saw the first one's edges twice.
+func TestClusterPairsOnceAfterRewrite(t *testing.T) {
+	rng := rand.New(rand.NewPCG(31, 31))
+	words := func(n int) string {
+		w := make([]string, n)
+		for i := range w {
+			w[i] = "w" + strconv.Itoa(rng.IntN(5000))
+		}
+		return strings.Join(w, " ") + "."
+	}
+	// short sits inside two longer articles of other stories: two weak
+	// (containment) edges, of which only one may attach it.
+	short, long1, long2, ab := words(45), words(260), words(260), words(150)
+	d, err := New(Config{})
+	require.NoError(t, err)
+	for _, l := range []string{short + " " + long1, long2 + " " + short} {
+		sc := d.Compare(short, l)
+		require.True(t, sc.Similarity < d.Config().Threshold && d.isCopy(sc.Similarity, sc.Containment), "fixture: %+v", sc)
+	}
+	arts := []Article{
+		{ID: "short", Text: short}, {ID: "long1", Text: short + " " + long1}, {ID: "long2", Text: long2 + " " + short},
+		{ID: "source", Text: rwSource}, {ID: "rewrite", Text: rwRewrite},
+		{ID: "A", Text: ab}, {ID: "B", Text: strings.ToUpper(ab)},
+	}
+	rewrites, pairs := 0, 0
+	// Every rotation of the input: which edges the first clustering
+	// overwrote depended on their order.
+	for rot := range arts {
+		res, err := d.Cluster(append(slices.Clone(arts[rot:]), arts[:rot]...))
+		require.NoError(t, err)
+		for _, c := range res.Clusters {
+			seen := map[[2]string]bool{}
+			score := map[string]float64{}
+			for _, p := range c.Pairs {
+				require.False(t, seen[[2]string{p.A, p.B}], "rotation %d: pair %s~%s listed twice in %v", rot, p.A, p.B, c.Members)
+				seen[[2]string{p.A, p.B}] = true
+				score[p.A] += p.Similarity
+				score[p.B] += p.Similarity
+				if p.Coverage > 0 {
+					rewrites++
+				}
+				pairs++
+			}
+			best := c.Members[0]
+			for _, m := range c.Members[1:] {
+				if score[m] > score[best] {
+					best = m
+				}
+			}
+			assert.Equal(t, best, c.Representative, "rotation %d, cluster %v", rot, c.Members)
+		}
+	}
+	require.Positive(t, rewrites, "the fixture must go through the rewrite stage")
+	require.GreaterOrEqual(t, pairs, 3*len(arts))
+}
+
+// TestComponentsKeepsItsInput: Cluster passes the same edges to components
+// twice (the second time with the rewrite edges added), so components must
+// leave them as they were. It once kept its edges in the caller's slice,
+// and the second call saw a strong edge twice: a pair listed twice and its
+// similarity counted twice for the Representative.
+func TestComponentsKeepsItsInput(t *testing.T) {
+	ids := []string{"short", "long1", "long2", "a", "b"}
+	size := []int{40, 300, 300, 100, 100}
+	edges := []edge{
+		{i: 0, j: 1, sim: 0.13, cont: 1}, // weak: attaches short
+		{i: 0, j: 2, sim: 0.13, cont: 1}, // weak: turned down
+		{i: 3, j: 4, sim: 1, cont: 1},
+	}
+	orig := slices.Clone(edges)
+	first := components(ids, edges, size, 0.2)
+	require.Equal(t, orig, edges, "components changed its input")
+	second := components(ids, append(edges, edge{i: 1, j: 2, sim: 0.05, cont: 0.1, coverage: 0.8}), size, 0.2)
+	for _, cl := range [][]Cluster{first, second} {
+		for _, c := range cl {
+			seen := map[[2]string]bool{}
+			for _, p := range c.Pairs {
+				require.False(t, seen[[2]string{p.A, p.B}], "pair %s~%s listed twice", p.A, p.B)
+				seen[[2]string{p.A, p.B}] = true
+			}
+		}
+	}
 }
