@@ -37,7 +37,11 @@ type Cluster struct {
 	// Members lists the articles in input order.
 	Members []string `json:"members"`
 	// Representative is the member most similar to the others (the
-	// largest sum of pair similarities; ties go to the earliest).
+	// largest sum of the similarities of its Pairs; ties go to the
+	// earliest). The sums are over the pairs found, and a batch follows
+	// at most DefaultMaxPostings articles under one band key: among more
+	// than that many copies of one text the earliest copies have fewer
+	// pairs, and a later copy can be chosen.
 	Representative string `json:"representative"`
 	// Pairs lists the verified pairs that joined the cluster, in input
 	// order of their first then second article.
