@@ -42,7 +42,11 @@
 // The Config is written when the index is created. Open compares it with
 // its own cfg (after defaults) and refuses an index made under another
 // with an error wrapping dedup.ErrConfigMismatch, so signatures of
-// different settings are never mixed.
+// different settings are never mixed. Add checks it too: it writes the
+// Store's Config again if the index's keys were lost (a flushed server,
+// or one restarted without persistence), and refuses with
+// dedup.ErrConfigMismatch if the namespace was dropped and opened under
+// another Config meanwhile.
 //
 // # Redis Cluster
 //

@@ -63,10 +63,13 @@ end
 `
 
 // addScript adds one document: ARGV = id, document blob, band keys blob,
-// TTL ms (0: none), sweep limit, posting prefix, bands. It first drops up
-// to the sweep limit of expired documents, then returns 0 if id is stored
-// and live; otherwise (dropping an expired document of the same ID) it
-// writes the ID, both blobs, the expiry and every posting, and returns 1.
+// TTL ms (0: none), sweep limit, posting prefix, bands, and the adding
+// Store's format, config JSON and fingerprint. It returns -1, writing
+// nothing, if KEYS[5] holds another fingerprint, and writes the config
+// record if KEYS[5] holds none (the keys were flushed). It then drops up
+// to the sweep limit of expired documents, returns 0 if id is stored and
+// live; otherwise (dropping an expired document of the same ID) it writes
+// the ID, both blobs, the expiry and every posting, and returns 1.
 // HINCRBY, its first write that can be refused for lack of memory, comes
 // before any write of the new document.
 var addScript = redis.NewScript(luaPrelude + `
@@ -74,6 +77,11 @@ local id, doc, kb = ARGV[1], ARGV[2], ARGV[3]
 local ttl, limit, prefix, bands = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6], tonumber(ARGV[7])
 if #KEYS ~= 5 + bands or #kb ~= 8 * bands + #id then
   return redis.error_reply('neardup: add: wrong number of band keys')
+end
+local fp = redis.call('HGET', KEYS[5], 'fingerprint')
+if fp and fp ~= ARGV[10] then return -1 end
+if not fp then
+  redis.call('HSET', KEYS[5], 'format', ARGV[8], 'config', ARGV[9], 'fingerprint', ARGV[10])
 end
 local now = now_ms()
 if limit > 0 then sweep(now, limit, prefix, bands) end

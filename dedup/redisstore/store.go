@@ -83,6 +83,12 @@ type Store struct {
 	ttlMS  int64
 	opts   Options
 
+	// The config record Open checked, which Add writes again if the
+	// index's keys were lost (a flushed or restarted server) and refuses
+	// to add under if another config took the namespace meanwhile.
+	cfgJSON string
+	fp      string
+
 	// Key names.
 	fixed   [5]string // ids, docs, bkeys, exp, meta: KEYS[1..5]
 	posting string    // prefix of posting set names
@@ -150,6 +156,7 @@ func Open(ctx context.Context, client redis.UniversalClient, namespace string, c
 	}
 	sum := sha256.Sum256(js)
 	fp := hex.EncodeToString(sum[:8])
+	s.cfgJSON, s.fp = string(js), fp
 	res, err := initScript.Run(ctx, client, s.fixed[:], storageFormat, js, fp).StringSlice()
 	if err != nil {
 		return nil, wrap("open "+namespace, err)
@@ -270,6 +277,7 @@ func (s *Store) addArgs(rec dedup.Record, keys []uint64) ([]string, []any) {
 	return s.keyList(keys), []any{
 		rec.ID, appendDoc(nil, rec), appendKeys(nil, keys, rec.ID),
 		s.ttlMS, max(s.opts.SweepLimit, 0), s.posting, s.bands,
+		storageFormat, s.cfgJSON, s.fp,
 	}
 }
 
@@ -280,6 +288,8 @@ func addResult(id string, n int64, err error) error {
 		return wrap("add "+strconv.Quote(id), err)
 	case n == 0:
 		return fmt.Errorf("%w: %q", dedup.ErrDuplicateID, id)
+	case n == -1:
+		return fmt.Errorf("%w: add %q: the namespace now holds an index of another config (it was dropped or flushed and opened again)", dedup.ErrConfigMismatch, id)
 	default:
 		return nil
 	}
@@ -288,8 +298,11 @@ func addResult(id string, n int64, err error) error {
 // Add stores rec and its postings in one Lua script (one round trip):
 // all of it or, on any error, nothing. It returns an error wrapping
 // dedup.ErrDuplicateID if rec.ID is stored and has not expired,
-// dedup.ErrConfigMismatch if rec or keys do not fit the index, or
-// ErrUnavailable or ErrRedis.
+// dedup.ErrConfigMismatch if rec or keys do not fit the index or the
+// namespace's config record is now another config's, or ErrUnavailable
+// or ErrRedis. If the config record is gone (a flushed server, or one
+// restarted without persistence), Add writes the Store's again, so that
+// an Open under another config still fails.
 func (s *Store) Add(rec dedup.Record, keys []uint64) error {
 	if err := s.checkShape(rec, keys); err != nil {
 		return err

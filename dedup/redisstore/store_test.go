@@ -475,3 +475,47 @@ func TestPostingKeyMatchesLua(t *testing.T) {
 	kb := appendKeys(nil, []uint64{0xfedcba9876543210}, "x")
 	require.Equal(t, fmt.Sprintf("%x", kb[:8]), "fedcba9876543210")
 }
+
+// storyText is an article with a few dozen shingles.
+const storyText = "The city council voted on Tuesday to close the old bridge over the river " +
+	"after engineers found deep cracks in two of its piers. Traffic will move to the " +
+	"northern crossing while the state decides whether to repair or replace it."
+
+// TestAddKeepsConfigRecord: an index whose keys were lost (a flushed
+// server, or one restarted without persistence) gets its config record
+// back from the next Add, so that Open under another config still fails;
+// and a Store whose namespace was dropped and opened under another config
+// meanwhile refuses to add to it.
+func TestAddKeepsConfigRecord(t *testing.T) {
+	c := testClient(t)
+	ctx := context.Background()
+	cfg := dedup.Config{}
+	other := dedup.Config{Shingle: dedup.DefaultConfig().Shingle}
+	other.Shingle.Size = 2
+	s := openTest(t, c, cfg, nil)
+	ns := s.Namespace()
+	ix, err := dedup.NewIndexWithStore(cfg, s)
+	require.NoError(t, err)
+	h, err := dedup.NewHasher(cfg)
+	require.NoError(t, err)
+
+	require.NoError(t, ix.Add("a", h.Sign(storyText)))
+	require.NoError(t, c.Del(ctx, indexKeys(t, s)...).Err()) // as FLUSHDB would
+	require.NoError(t, ix.Add("b", h.Sign(storyText)))
+	_, err = Open(ctx, c, ns, other, nil)
+	require.ErrorIs(t, err, dedup.ErrConfigMismatch, "the config record is back")
+	errs := s.AddBatch(ctx, []Doc{{ID: "c", Sig: h.Sign(storyText)}})
+	require.NoError(t, errs[0])
+
+	require.NoError(t, s.Drop(ctx))
+	s2, err := Open(ctx, c, ns, other, nil)
+	require.NoError(t, err)
+	defer func() { require.NoError(t, s2.Drop(ctx)) }()
+	err = ix.Add("d", h.Sign(storyText))
+	require.ErrorIs(t, err, dedup.ErrConfigMismatch)
+	errs = s.AddBatch(ctx, []Doc{{ID: "e", Sig: h.Sign(storyText)}})
+	require.ErrorIs(t, errs[0], dedup.ErrConfigMismatch)
+	n, err := s2.Len()
+	require.NoError(t, err)
+	require.Zero(t, n, "nothing of the old config was added")
+}
