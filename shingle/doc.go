@@ -7,9 +7,12 @@
 //
 //  1. Normalization ([Normalize]): invalid UTF-8, control characters and NUL
 //     bytes become spaces; Unicode NFKC (golang.org/x/text/unicode/norm);
-//     full case folding (golang.org/x/text/cases); every curly or modifier
-//     apostrophe becomes ', every typographic quote becomes ", and every
-//     dash or minus sign becomes -.
+//     full case folding (golang.org/x/text/cases); the curly and modifier
+//     apostrophes become ', the common typographic quotes (“ ” „ « » and
+//     their kin) become ", and the common dashes and minus signs (U+2010
+//     to U+2015, U+2212 and their small and full-width forms) become -.
+//     Rarer dashes and quotes are left as they are; like every character
+//     that is not part of a word, they separate words.
 //  2. Tokenization ([Shingler.AppendWords]): a word is a run of letters,
 //     digits and combining marks. Hyphens split words ("two-thirds" gives
 //     "two", "thirds"), so hyphenated and spaced spellings agree. Digits

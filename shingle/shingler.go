@@ -475,7 +475,8 @@ type SentenceShingle struct {
 // AppendSentenceShingles appends to dst the shingles that lie wholly
 // inside one sentence of text, each with its sentence, in sentence order
 // and without repeats within a sentence. A sentence ends at '.', '!' or '?'
-// outside a number or a dotted acronym, and at a line break. Sentences
+// outside a number or a dotted acronym, and at a line feed ('\n'; other
+// line separators, such as a lone '\r' or U+2028, are spaces). Sentences
 // with fewer terms than Config.Size give no shingle: they are too short to
 // be evidence. Hashes are comparable with those of AppendHashes; use them
 // to find which sentences of two texts share wording.
