@@ -308,12 +308,16 @@ func TestBadInputRepeatedID(t *testing.T) {
 	removed, err := ix.Remove(long[1:])
 	require.NoError(t, err)
 	require.True(t, removed)
+	// A batch is never saved: Cluster takes any ID length.
+	cl, err := d.Cluster([]Article{{ID: long, Text: "x y z w"}, {ID: "b", Text: "x y z w"}})
+	require.NoError(t, err)
+	require.Len(t, cl.Clusters, 1)
 
 	_, err = d.Cluster([]Article{{ID: "a", Text: "x y z"}, {ID: "a", Text: "x y z"}})
 	assert.ErrorIs(t, err, ErrDuplicateID)
 	_, err = d.Cluster([]Article{{ID: "", Text: "x y z"}})
 	assert.ErrorIs(t, err, ErrEmptyID)
-	cl, err := d.Cluster(nil)
+	cl, err = d.Cluster(nil)
 	require.NoError(t, err)
 	assert.Empty(t, cl.Clusters)
 	assert.Equal(t, before, relStateOf(t, ix, docs))

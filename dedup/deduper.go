@@ -235,7 +235,9 @@ func (d *Deduper) lshEdges(articles []Article, ids []string, pos map[string]int,
 		if s.Empty() {
 			continue
 		}
-		if err := ix.Add(ids[i], s); err != nil {
+		// Not Add: the IDs were checked by Cluster, and this index is
+		// never saved, so the file format's ID limit does not apply.
+		if err := ix.add(ids[i], s); err != nil {
 			return nil, err
 		}
 	}

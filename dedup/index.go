@@ -135,6 +135,12 @@ func (ix *Index) Add(id string, sig Signature) error {
 	if err := checkID(id); err != nil {
 		return err
 	}
+	return ix.add(id, sig)
+}
+
+// add is Add without the ID checks, for an index that is never saved (a
+// batch's own index in Deduper.Cluster, whose IDs are checked there).
+func (ix *Index) add(id string, sig Signature) error {
 	if sig.Empty() {
 		// Checked first: the zero Signature is empty, whatever its config.
 		return fmt.Errorf("%w: %q", ErrEmpty, id)

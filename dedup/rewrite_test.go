@@ -142,10 +142,12 @@ func members(res *Clustering) [][]string {
 }
 
 // TestClusterPairsOnceAfterRewrite: when the heavy-rewrite stage adds a
-// link and a weak (containment) edge was turned down, every pair is still
-// listed once and the Representative follows its rule (the largest sum of
-// pair similarities, ties to the earliest). The second clustering once
-// saw the first one's edges twice.
+// link and a weak (containment) edge was turned down, every pair is listed
+// once and the Representative follows its rule (the largest sum of pair
+// similarities, ties to the earliest), for every rotation of the input.
+// (The edge order this fixture produces does not reach the bug where the
+// second clustering saw edges twice; TestComponentsKeepsItsInput guards
+// that one.)
 func TestClusterPairsOnceAfterRewrite(t *testing.T) {
 	rng := rand.New(rand.NewPCG(31, 31))
 	words := func(n int) string {

@@ -180,7 +180,7 @@ type batch struct {
 type done struct {
 	first  int
 	ids    []string
-	truth  []string // "cluster" labels; "\x00"+ID for an article without one
+	truth  []string // "cluster" labels; "\x00"+line number for an article without one
 	hasLbl []bool   // the article had a label
 	edges  [][2]uint32
 	empty  int
@@ -323,7 +323,7 @@ func run(o options, stderr io.Writer) (summary, error) {
 					d.ids[k] = a.ID
 					// An empty, null or absent label (gencorpus: an
 					// article with no copies) is a cluster of its own.
-					d.truth[k] = "\x00" + a.ID
+					d.truth[k] = "\x00" + strconv.Itoa(seq)
 					if c := string(a.Cluster); c != "" && c != "null" && c != `""` {
 						d.truth[k], d.hasLbl[k] = c, true
 					}

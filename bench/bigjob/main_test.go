@@ -104,6 +104,17 @@ func TestRunLabelsAndWhitespace(t *testing.T) {
 		t.Errorf("null and absent labels: %+v", s)
 	}
 
+	// Two unlabelled articles under one ID (bigjob takes repeated IDs)
+	// are two copies of nothing, not one story.
+	n1, _ := json.Marshal(map[string]string{"id": "n", "text": other})
+	write(string(a), string(n1), strings.Replace(string(e), `"id":"e"`, `"id":"n"`, 1))
+	if s, err = run(options{in: in, out: out, method: "oph", workers: 2, maxChain: 256}, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !s.HaveTruth || s.TruePairs != 0 || s.FoundTP != 0 || s.FoundPairs != 1 {
+		t.Errorf("unlabelled articles sharing an ID: %+v", s)
+	}
+
 	write(`{"id":"x","text":"a b c d"}`, `{"id":"y","text":"e f g h","cluster":null}`)
 	if s, err = run(options{in: in, out: out, method: "oph", workers: 2, maxChain: 256}, io.Discard); err != nil {
 		t.Fatal(err)
