@@ -149,10 +149,8 @@ func (ix *Index) add(id string, sig Signature) error {
 		return err
 	}
 	// The store copies the values (Store.Add), so the scratch is reused.
-	qs := queryPool.Get().(*queryScratch)
+	qs := ix.prepare(sig)
 	defer queryPool.Put(qs)
-	qs.vals = compact(qs.vals[:0], sig.values)
-	qs.keys = bandKeys(qs.keys[:0], qs.vals, ix.cfg.Bands, ix.cfg.Rows)
 	return ix.store.Add(Record{ID: id, Values: qs.vals, Shingles: sig.shingles}, qs.keys)
 }
 
@@ -247,10 +245,8 @@ func (ix *Index) AppendCandidates(dst []string, sig Signature) ([]string, error)
 	if err := ix.check(sig); err != nil {
 		return dst, err
 	}
-	qs := queryPool.Get().(*queryScratch)
+	qs := ix.prepare(sig)
 	defer queryPool.Put(qs)
-	qs.vals = compact(qs.vals[:0], sig.values)
-	qs.keys = bandKeys(qs.keys[:0], qs.vals, ix.cfg.Bands, ix.cfg.Rows)
 	if ms, ok := ix.store.(*memStore); ok {
 		return ms.appendCandidates(dst, qs.keys, qs.vals), nil
 	}
@@ -288,10 +284,8 @@ func (ix *Index) AppendQuery(dst []Match, sig Signature, threshold float64) ([]M
 	if err := ix.check(sig); err != nil {
 		return dst, err
 	}
-	qs := queryPool.Get().(*queryScratch)
+	qs := ix.prepare(sig)
 	defer queryPool.Put(qs)
-	qs.vals = compact(qs.vals[:0], sig.values)
-	qs.keys = bandKeys(qs.keys[:0], qs.vals, ix.cfg.Bands, ix.cfg.Rows)
 	vals, keys := qs.vals, qs.keys
 	base := len(dst)
 	if ms, ok := ix.store.(*memStore); ok {
@@ -332,6 +326,15 @@ type queryScratch struct {
 }
 
 var queryPool = sync.Pool{New: func() any { return new(queryScratch) }}
+
+// prepare returns pooled scratch holding sig's compacted values and band
+// keys; the caller puts it back in queryPool.
+func (ix *Index) prepare(sig Signature) *queryScratch {
+	qs := queryPool.Get().(*queryScratch)
+	qs.vals = compact(qs.vals[:0], sig.values)
+	qs.keys = bandKeys(qs.keys[:0], qs.vals, ix.cfg.Bands, ix.cfg.Rows)
+	return qs
+}
 
 // verify estimates the similarity of a query to a candidate record.
 func verify(q []uint32, qShingles int, r Record, threshold float64) (Match, bool) {

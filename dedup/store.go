@@ -436,21 +436,18 @@ func (s *memStore) Remove(id string) (bool, error) {
 	return true, nil
 }
 
-// scratch holds per-query candidate lists, pooled to avoid allocations.
-var scratchPool = sync.Pool{New: func() any { return new([]uint32) }}
-
 func (s *memStore) Candidates(keys []uint64, fn func(Record) bool) error {
 	if len(keys) != s.bands {
 		return fmt.Errorf("%w: %d band keys, store has %d bands", ErrConfigMismatch, len(keys), s.bands)
 	}
-	buf := scratchPool.Get().(*[]uint32)
-	defer scratchPool.Put(buf)
+	qs := matchPool.Get().(*matchScratch)
+	defer matchPool.Put(qs)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	docs := s.collect((*buf)[:0], keys, nil)
+	docs := s.collect(qs.docs[:0], keys, nil)
 	slices.Sort(docs)
 	docs = slices.Compact(docs)
-	*buf = docs
+	qs.docs = docs
 	for _, d := range docs {
 		if !fn(s.record(d)) {
 			break
