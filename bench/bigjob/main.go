@@ -10,8 +10,9 @@
 // bench/gencorpus); an optional "cluster" label: when any line has one,
 // the pair precision and recall of the clustering are reported, with an
 // article whose label is null, "" or absent counted as a copy of nothing
-// (as bench/quality counts it). Lines of any length are accepted. A line that is not valid JSON, or has no id, is counted,
-// reported, and skipped.
+// (as bench/quality counts it). Lines of any length are accepted. A line
+// that is not valid JSON, or has no id, is counted, reported, and
+// skipped.
 //
 // Output: one JSON object per line and per cluster,
 //
