@@ -273,25 +273,19 @@ func run(n, m, queries, rounds int, wordnet string) error {
 	res.LSHBuildDocsS = float64(n) / time.Since(t0).Seconds()
 	withIndex := liveHeap()
 	var dst []dedup.Match
-	cands := 0
 	lat := make([]time.Duration, queries)
-	for i, q := range qidx {
-		t := time.Now()
+	cands := timeQueries(qidx, lat, func(q int) int {
 		dst, _ = ix.AppendQuery(dst[:0], sigs[q], lcfg.WithDefaults().Threshold)
-		lat[i] = time.Since(t)
-		cands += len(dst)
-	}
+		return len(dst)
+	})
 	res.LSHQueryP50us, res.LSHQueryP99us = pct(lat, 0.50), pct(lat, 0.99)
 	fmt.Printf("(c) neardup Index (25x5, k=128, verified query): build %.0f docs/s, query p50 %.2fµs p99 %.2fµs (mean %.1f matches)\n",
 		res.LSHBuildDocsS, res.LSHQueryP50us, res.LSHQueryP99us, float64(cands)/float64(queries))
 	var cids []string
-	cands = 0
-	for i, q := range qidx {
-		t := time.Now()
+	cands = timeQueries(qidx, lat, func(q int) int {
 		cids, _ = ix.AppendCandidates(cids[:0], sigs[q])
-		lat[i] = time.Since(t)
-		cands += len(cids)
-	}
+		return len(cids)
+	})
 	res.LSHCandP50us, res.LSHCandP99us = pct(lat, 0.50), pct(lat, 0.99)
 	fmt.Printf("    neardup Index.AppendCandidates (unverified, as ekzhu's Query): p50 %.2fµs p99 %.2fµs (mean %.1f candidates)\n",
 		res.LSHCandP50us, res.LSHCandP99us, float64(cands)/float64(queries))
@@ -337,13 +331,7 @@ func run(n, m, queries, rounds int, wordnet string) error {
 	f.Index()
 	res.EkzhuBuildDocsS = float64(n) / time.Since(t0).Seconds()
 	withIndex = liveHeap()
-	cands = 0
-	for i, q := range qidx {
-		t := time.Now()
-		r := f.Query(vals[q])
-		lat[i] = time.Since(t)
-		cands += len(r)
-	}
+	cands = timeQueries(qidx, lat, func(q int) int { return len(f.Query(vals[q])) })
 	res.EkzhuQueryP50us, res.EkzhuQueryP99us = pct(lat, 0.50), pct(lat, 0.99)
 	fmt.Printf("    ekzhu/minhash-lsh (32-bit, threshold %.2f -> %d bands x %d rows, unverified candidates): build %.0f docs/s, query p50 %.2fµs p99 %.2fµs (mean %.1f candidates)\n",
 		thr, l, k, res.EkzhuBuildDocsS, res.EkzhuQueryP50us, res.EkzhuQueryP99us, float64(cands)/float64(queries))
@@ -388,6 +376,19 @@ func liveHeap() int64 {
 	runtime.GC()
 	runtime.ReadMemStats(&ms)
 	return int64(ms.HeapAlloc)
+}
+
+// timeQueries runs query for each document of qidx, timing each call into
+// lat, and returns the results the calls reported in all.
+func timeQueries(qidx []int, lat []time.Duration, query func(q int) int) int {
+	n := 0
+	for i, q := range qidx {
+		t := time.Now()
+		r := query(q)
+		lat[i] = time.Since(t)
+		n += r
+	}
+	return n
 }
 
 func pct(lat []time.Duration, p float64) float64 {
