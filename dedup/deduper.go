@@ -336,3 +336,7 @@ func parallel(n int, fn func(i int)) {
 // Compare returns the exact similarity of two texts under the Deduper's
 // config; see Hasher.Compare.
 func (d *Deduper) Compare(a, b string) Score { return d.h.Compare(a, b) }
+
+// WordSimilarity returns how closely two short texts say the same thing
+// under the Deduper's config; see Hasher.WordSimilarity.
+func (d *Deduper) WordSimilarity(a, b string) float64 { return d.h.WordSimilarity(a, b) }

@@ -83,6 +83,12 @@ type signer struct {
 	mw  *minhash.MinWise // nil in the OPH mode
 	set []uint64
 	buf [8]byte // a shingle as go-minhash takes it
+
+	// WordSimilarity's scratch.
+	terms, restA, restB []string
+	groups              [][]uint32
+	adj, adjStart, mate []int32
+	seen                []bool
 }
 
 // NewHasher returns a Hasher for cfg, or an error wrapping ErrConfig.

@@ -13,9 +13,14 @@
 // Deduper.Add one at a time in file order instead, as a streaming user
 // would, and each document joins the clusters of every article Add lists
 // in Matches (the ARI of following CopyOf alone is printed too). Pairs (objects with "text1",
-// "text2", "label" 0/1) are scored with Deduper.Compare against the
-// threshold; -tune TRAIN.jsonl first picks the threshold that maximises
-// accuracy on a training file. -method oph signs with one-permutation
+// "text2", "label" 0/1) are scored with Deduper.WordSimilarity, the
+// library's measure for sentences, against dedup.DefaultWordThreshold
+// (or -threshold); -measure shingles scores them with the shingle Jaccard
+// of Deduper.Compare against the Config's threshold instead. -tune
+// TRAIN.jsonl first picks the threshold that maximises accuracy on a
+// training file; -folds K also reports K-fold cross-validation on the
+// file itself (the threshold tuned on K-1 folds, measured on the
+// held-out one), the figure to expect on pairs not tuned on. -method oph signs with one-permutation
 // hashing instead of the default MinWise. -sweep prints the figures over a grid of
 // thresholds and shingle sizes, and -plot FILE.svg draws the
 // precision/recall curve of that grid.
@@ -47,11 +52,13 @@ func main() {
 
 // options are the command's flags.
 type options struct {
-	cfg    dedup.Config
-	tune   string
-	sweep  bool
-	plot   string
-	stream bool
+	cfg     dedup.Config
+	tune    string
+	sweep   bool
+	plot    string
+	stream  bool
+	measure string
+	folds   int
 }
 
 func run(args []string, stdout io.Writer) error {
@@ -65,6 +72,8 @@ func run(args []string, stdout io.Writer) error {
 	fs.StringVar(&o.tune, "tune", "", "pairs mode: pick the threshold on this training file first")
 	fs.BoolVar(&o.sweep, "sweep", false, "print figures over a grid of thresholds and shingle sizes")
 	fs.StringVar(&o.plot, "plot", "", "with -sweep: write the precision/recall curve to this SVG file")
+	fs.StringVar(&o.measure, "measure", measureWords, `pairs mode: "words" (Deduper.WordSimilarity) or "shingles" (the shingle Jaccard of Deduper.Compare)`)
+	fs.IntVar(&o.folds, "folds", 0, "pairs mode: also report K-fold cross-validated accuracy and F1 of the tuned threshold (0: off)")
 	fs.BoolVar(&o.stream, "stream", false, "docs mode: add the documents one at a time in file order (Deduper.Add) instead of clustering the batch")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: go run ./bench/quality [flags] FILE.jsonl")
@@ -76,6 +85,12 @@ func run(args []string, stdout io.Writer) error {
 	if fs.NArg() != 1 {
 		fs.Usage()
 		return errors.New("want exactly one FILE.jsonl")
+	}
+	if o.measure != measureWords && o.measure != measureShingles {
+		return fmt.Errorf("-measure %q: want %q or %q", o.measure, measureWords, measureShingles)
+	}
+	if o.folds < 0 || o.folds == 1 {
+		return fmt.Errorf("-folds %d: want 0 (off) or at least 2", o.folds)
 	}
 	path := fs.Arg(0)
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
@@ -253,7 +268,7 @@ func runDocs(o options, path string, w io.Writer) error {
 	}
 	gold := GoldLabels(docs)
 	if o.sweep {
-		rows, err := sweep(o.cfg, func(cfg dedup.Config) (docFigures, error) { return evalDocs(cfg, docs, gold, o.stream) })
+		rows, err := sweep(o.cfg, sweepSizes, sweepThresholds, func(cfg dedup.Config) (docFigures, error) { return evalDocs(cfg, docs, gold, o.stream) })
 		if err != nil {
 			return err
 		}
@@ -309,12 +324,12 @@ func runDocs(o options, path string, w io.Writer) error {
 	return printJSON(w, f)
 }
 
-// sweep evaluates cfg at every shingle size and threshold of the grid, in
-// grid order.
-func sweep[T any](cfg dedup.Config, eval func(dedup.Config) (T, error)) ([]T, error) {
+// sweep evaluates cfg at every shingle size of sizes and every threshold
+// of thresholds, in that order.
+func sweep[T any](cfg dedup.Config, sizes []int, thresholds []float64, eval func(dedup.Config) (T, error)) ([]T, error) {
 	var rows []T
-	for _, size := range sweepSizes {
-		for _, t := range sweepThresholds {
+	for _, size := range sizes {
+		for _, t := range thresholds {
 			c := cfg
 			c.Threshold, c.Shingle.Size = t, size
 			f, err := eval(c)
@@ -331,12 +346,23 @@ func sweep[T any](cfg dedup.Config, eval func(dedup.Config) (T, error)) ([]T, er
 var (
 	sweepThresholds = []float64{0.05, 0.075, 0.1, 0.125, 0.15, 0.175, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8}
 	sweepSizes      = []int{1, 2, 3, 4, 5}
+	// wordSweepThresholds is the grid of the words measure (pairs mode).
+	wordSweepThresholds = []float64{0.1, 0.2, 0.25, 0.275, 0.3, 0.325, 0.34, 0.35, 0.375, 0.4, 0.45, 0.5, 0.6}
+)
+
+// The measures of the pairs mode.
+const (
+	measureWords    = "words"
+	measureShingles = "shingles"
 )
 
 // pairFigures are the figures of one pair-classification run.
 type pairFigures struct {
-	Mode        string  `json:"mode"`
-	Pairs       int     `json:"pairs"`
+	Mode    string `json:"mode"`
+	Measure string `json:"measure"`
+	Pairs   int    `json:"pairs"`
+	// ShingleSize is the Config's shingle size; the words measure does
+	// not use it.
 	ShingleSize int     `json:"shingle_size"`
 	Threshold   float64 `json:"threshold"`
 	Tuned       bool    `json:"tuned"`
@@ -344,44 +370,74 @@ type pairFigures struct {
 	Precision   float64 `json:"precision"`
 	Recall      float64 `json:"recall"`
 	F1          float64 `json:"f1"`
+	// CVFolds, CVAccuracy and CVF1 (with -folds) are the accuracy and F1
+	// of every pair scored while held out, at a threshold tuned on the
+	// other folds.
+	CVFolds    int     `json:"cv_folds,omitempty"`
+	CVAccuracy float64 `json:"cv_accuracy,omitempty"`
+	CVF1       float64 `json:"cv_f1,omitempty"`
 }
 
-func scorePairs(d *dedup.Deduper, pairs []Pair) ([]float64, []bool) {
+// scorePairs scores each pair with the measure.
+func scorePairs(d *dedup.Deduper, measure string, pairs []Pair) ([]float64, []bool) {
 	scores := make([]float64, len(pairs))
 	labels := make([]bool, len(pairs))
 	for i, p := range pairs {
-		scores[i] = d.Compare(p.Text1, p.Text2).Similarity
+		if measure == measureShingles {
+			scores[i] = d.Compare(p.Text1, p.Text2).Similarity
+		} else {
+			scores[i] = d.WordSimilarity(p.Text1, p.Text2)
+		}
 		labels[i] = p.Label
 	}
 	return scores, labels
 }
 
-func evalPairs(cfg dedup.Config, pairs []Pair, train []Pair) (pairFigures, error) {
+// evalPairs classifies pairs at the threshold: tuned on train if train is
+// not nil, else -threshold (cfg.Threshold) if set, else the measure's
+// default. With folds > 1 it adds cross-validated figures on pairs.
+func evalPairs(cfg dedup.Config, measure string, pairs, train []Pair, folds int) (pairFigures, error) {
 	d, err := dedup.New(cfg)
 	if err != nil {
 		return pairFigures{}, err
 	}
 	threshold := d.Config().Threshold
+	if measure == measureWords && cfg.Threshold == 0 {
+		threshold = dedup.DefaultWordThreshold
+	}
 	tuned := false
 	if train != nil {
-		s, l := scorePairs(d, train)
+		s, l := scorePairs(d, measure, train)
 		if threshold, _, err = TuneThreshold(s, l); err != nil {
 			return pairFigures{}, err
 		}
 		tuned = true
 	}
-	s, l := scorePairs(d, pairs)
+	s, l := scorePairs(d, measure, pairs)
 	c, err := Classify(s, l, threshold)
 	if err != nil {
 		return pairFigures{}, err
 	}
-	return pairFigures{
-		Mode: "pairs", Pairs: len(pairs), ShingleSize: d.Config().Shingle.Size, Threshold: threshold, Tuned: tuned,
+	f := pairFigures{
+		Mode: "pairs", Measure: measure, Pairs: len(pairs), ShingleSize: d.Config().Shingle.Size, Threshold: threshold, Tuned: tuned,
 		Accuracy: c.Accuracy(), Precision: c.Precision(), Recall: c.Recall(), F1: c.F1(),
-	}, nil
+	}
+	if folds > 1 {
+		if f.CVAccuracy, f.CVF1, err = CrossValidate(s, l, folds, cvSeed); err != nil {
+			return pairFigures{}, err
+		}
+		f.CVFolds = folds
+	}
+	return f, nil
 }
 
+// cvSeed fixes the folds of -folds, so that runs compare.
+const cvSeed = 1
+
 func runPairs(o options, path string, w io.Writer) error {
+	if o.plot != "" {
+		return errors.New("-plot draws the pair precision/recall of documents; it does not take a pairs file")
+	}
 	pairs, err := LoadPairs(path)
 	if err != nil {
 		return err
@@ -394,13 +450,23 @@ func runPairs(o options, path string, w io.Writer) error {
 	}
 	if o.sweep {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "shingle\tthreshold\taccuracy\tprecision\trecall\tF1\t")
-		rows, err := sweep(o.cfg, func(cfg dedup.Config) (pairFigures, error) { return evalPairs(cfg, pairs, nil) })
+		fmt.Fprintln(tw, "measure\tshingle\tthreshold\taccuracy\tprecision\trecall\tF1\t")
+		sizes, thresholds := sweepSizes, sweepThresholds
+		if o.measure == measureWords {
+			// The words measure does not use the shingle size; its
+			// scores sit higher, so its grid is finer there.
+			sizes, thresholds = []int{o.cfg.Shingle.Size}, wordSweepThresholds
+		}
+		rows, err := sweep(o.cfg, sizes, thresholds, func(cfg dedup.Config) (pairFigures, error) { return evalPairs(cfg, o.measure, pairs, nil, 0) })
 		if err != nil {
 			return err
 		}
 		for _, f := range rows {
-			fmt.Fprintf(tw, "%d\t%.3f\t%.4f\t%.4f\t%.4f\t%.4f\t\n", f.ShingleSize, f.Threshold, f.Accuracy, f.Precision, f.Recall, f.F1)
+			size := strconv.Itoa(f.ShingleSize)
+			if f.Measure == measureWords {
+				size = "-"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%.3f\t%.4f\t%.4f\t%.4f\t%.4f\t\n", f.Measure, size, f.Threshold, f.Accuracy, f.Precision, f.Recall, f.F1)
 		}
 		tw.Flush()
 		return printJSON(w, struct {
@@ -408,13 +474,14 @@ func runPairs(o options, path string, w io.Writer) error {
 			Grid []pairFigures `json:"grid"`
 		}{"pairs-sweep", rows})
 	}
-	f, err := evalPairs(o.cfg, pairs, train)
+	f, err := evalPairs(o.cfg, o.measure, pairs, train, o.folds)
 	if err != nil {
 		return err
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "file\t%s\n", path)
 	fmt.Fprintf(tw, "pairs\t%d\n", f.Pairs)
+	fmt.Fprintf(tw, "measure\t%s\n", f.Measure)
 	how := "library default or -threshold"
 	if f.Tuned {
 		how = "tuned for accuracy on " + o.tune
@@ -424,6 +491,10 @@ func runPairs(o options, path string, w io.Writer) error {
 	fmt.Fprintf(tw, "precision\t%.4f\n", f.Precision)
 	fmt.Fprintf(tw, "recall\t%.4f\n", f.Recall)
 	fmt.Fprintf(tw, "F1\t%.4f\n", f.F1)
+	if f.CVFolds > 0 {
+		fmt.Fprintf(tw, "%d-fold cross-validated accuracy\t%.4f\n", f.CVFolds, f.CVAccuracy)
+		fmt.Fprintf(tw, "%d-fold cross-validated F1\t%.4f\n", f.CVFolds, f.CVF1)
+	}
 	tw.Flush()
 	return printJSON(w, f)
 }

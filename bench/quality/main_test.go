@@ -137,3 +137,44 @@ func TestMixedCountsCopiesOfNothing(t *testing.T) {
 		assert.Zero(t, f.PairPrecision, "%v", args)
 	}
 }
+
+// TestRunPairs runs the pairs mode with both measures: the words measure
+// (the default) scores the paraphrase above the threshold and the other
+// pair below, and says which measure and folds it used; bad flags are
+// errors.
+func TestRunPairs(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "pairs.jsonl")
+	lines := []string{
+		`{"text1":"The company bought the firm on Monday.","text2":"On Monday the company purchased the firm.","label":1}`,
+		`{"text1":"The city council voted to close the old bridge.","text2":"The city council voted to raise parking fees downtown and hire inspectors.","label":0}`,
+		`{"text1":"Shares of the bank rose 3 percent in early trading.","text2":"The bank's shares gained 3 percent in early trade.","label":1}`,
+		`{"text1":"A late frost damaged the apple blossoms in the valley.","text2":"Growers expect a harvest of less than half the usual size.","label":0}`,
+	}
+	require.NoError(t, os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644))
+	last := func(out string) pairFigures {
+		text := strings.TrimSpace(out)
+		var f pairFigures
+		require.NoError(t, json.Unmarshal([]byte(text[strings.LastIndexByte(text, '\n')+1:]), &f))
+		return f
+	}
+
+	var out strings.Builder
+	require.NoError(t, run([]string{"-folds", "2", path}, &out))
+	f := last(out.String())
+	assert.Equal(t, measureWords, f.Measure)
+	assert.Equal(t, dedup.DefaultWordThreshold, f.Threshold)
+	assert.False(t, f.Tuned)
+	assert.Equal(t, 1.0, f.Accuracy, out.String())
+	assert.Equal(t, 2, f.CVFolds)
+
+	out.Reset()
+	require.NoError(t, run([]string{"-measure", "shingles", "-tune", path, path}, &out))
+	f = last(out.String())
+	assert.Equal(t, measureShingles, f.Measure)
+	assert.True(t, f.Tuned)
+	assert.Zero(t, f.CVFolds)
+
+	for _, args := range [][]string{{"-measure", "cosine", path}, {"-folds", "1", path}, {"-folds", "-2", path}, {"-folds", "5", path}, {"-sweep", "-plot", filepath.Join(t.TempDir(), "p.svg"), path}} {
+		assert.Error(t, run(args, &out), "%v", args)
+	}
+}

@@ -16,6 +16,7 @@ package main
 //
 //	func Classify(scores []float64, labels []bool, threshold float64) (Confusion, error)
 //	func TuneThreshold(scores []float64, labels []bool) (threshold, accuracy float64, err error)
+//	func CrossValidate(scores []float64, labels []bool, folds int, seed uint64) (accuracy, f1 float64, err error)
 //
 // Both CountPairs and Classify return a Confusion, whose methods give the
 // derived scores (for CountPairs, Accuracy is the Rand index):
@@ -32,6 +33,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"sort"
 )
 
@@ -361,4 +363,46 @@ func midpoint(lo, hi float64) float64 {
 		return hi
 	}
 	return m
+}
+
+// CrossValidate estimates how a tuned threshold does on pairs it was not
+// tuned on: the pairs are shuffled by seed and dealt into folds parts;
+// for each part, TuneThreshold picks a threshold on the other parts and
+// Classify scores the part at it. It returns the accuracy and F1 of every
+// part's pairs counted together (each pair is held out once). It needs at least two parts of at least one pair each, and
+// otherwise returns an error under the same conditions as Classify.
+func CrossValidate(scores []float64, labels []bool, folds int, seed uint64) (accuracy, f1 float64, err error) {
+	if err := checkPairs(scores, labels); err != nil {
+		return 0, 0, err
+	}
+	if folds < 2 || folds > len(scores) {
+		return 0, 0, fmt.Errorf("metrics: %d folds of %d pairs: want 2 to %d", folds, len(scores), len(scores))
+	}
+	perm := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15)).Perm(len(scores))
+	var trainS, testS []float64
+	var trainL, testL []bool
+	var all Confusion
+	for k := range folds {
+		trainS, testS, trainL, testL = trainS[:0], testS[:0], trainL[:0], testL[:0]
+		for j, i := range perm {
+			if j%folds == k {
+				testS, testL = append(testS, scores[i]), append(testL, labels[i])
+			} else {
+				trainS, trainL = append(trainS, scores[i]), append(trainL, labels[i])
+			}
+		}
+		t, _, err := TuneThreshold(trainS, trainL)
+		if err != nil {
+			return 0, 0, err
+		}
+		c, err := Classify(testS, testL, t)
+		if err != nil {
+			return 0, 0, err
+		}
+		all.TP += c.TP
+		all.FP += c.FP
+		all.FN += c.FN
+		all.TN += c.TN
+	}
+	return all.Accuracy(), all.F1(), nil
 }

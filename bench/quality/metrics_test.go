@@ -379,3 +379,50 @@ func TestMidpoint(t *testing.T) {
 	// No overflow at the extremes.
 	assert.Equal(t, 0.0, midpoint(-math.MaxFloat64, math.MaxFloat64))
 }
+
+func TestCrossValidate(t *testing.T) {
+	// Separable: every held-out pair is classified right.
+	scores := []float64{0.1, 0.2, 0.3, 0.6, 0.7, 0.8, 0.9, 0.15, 0.75, 0.05}
+	labels := []bool{false, false, false, true, true, true, true, false, true, false}
+	for _, folds := range []int{2, 5, 10} {
+		acc, f1, err := CrossValidate(scores, labels, folds, 1)
+		require.NoError(t, err)
+		assert.Equal(t, 1.0, acc, "folds %d", folds)
+		assert.Equal(t, 1.0, f1, "folds %d", folds)
+	}
+
+	// Two pairs, two folds: each is held out alone and tuned on the other.
+	// Higher score, copy: held out, each is classified right.
+	acc, _, err := CrossValidate([]float64{1, 2}, []bool{false, true}, 2, 7)
+	require.NoError(t, err)
+	assert.Equal(t, 1.0, acc)
+	// Inverted: tuned on (2, not a copy) the cut says nothing is a copy,
+	// so (1, copy) is missed; tuned on (1, copy) everything is, so
+	// (2, not a copy) is taken. Both wrong, though training accuracy is 1.
+	acc, f1, err := CrossValidate([]float64{1, 2}, []bool{true, false}, 2, 7)
+	require.NoError(t, err)
+	assert.Zero(t, acc)
+	assert.Zero(t, f1)
+
+	// The folds depend on the seed only.
+	a1, f1a, err := CrossValidate(scores[:7], []bool{false, true, false, true, false, true, true}, 3, 42)
+	require.NoError(t, err)
+	a2, f1b, err := CrossValidate(scores[:7], []bool{false, true, false, true, false, true, true}, 3, 42)
+	require.NoError(t, err)
+	assert.Equal(t, a1, a2)
+	assert.Equal(t, f1a, f1b)
+}
+
+func TestCrossValidateErrors(t *testing.T) {
+	s, l := []float64{1, 2, 3}, []bool{true, false, true}
+	for _, folds := range []int{-1, 0, 1, 4} {
+		_, _, err := CrossValidate(s, l, folds, 1)
+		assert.Error(t, err, "folds %d", folds)
+	}
+	_, _, err := CrossValidate(s, l[:2], 2, 1)
+	assert.Error(t, err)
+	_, _, err = CrossValidate(nil, nil, 2, 1)
+	assert.Error(t, err)
+	_, _, err = CrossValidate([]float64{1, math.NaN()}, []bool{true, false}, 2, 1)
+	assert.Error(t, err)
+}
