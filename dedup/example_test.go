@@ -178,3 +178,24 @@ func ExampleSignature_Similarity() {
 	// 1 7 true
 	// true
 }
+
+// WordSimilarity compares sentences, where word n-grams are too few: it
+// counts shared words, synonyms included, and penalizes a sentence that
+// says more than the other.
+func ExampleDeduper_WordSimilarity() {
+	d, err := dedup.New(exampleConfig)
+	if err != nil {
+		log.Fatal(err)
+	}
+	lede := "The company bought the rival firm on Monday."
+	for _, other := range []string{
+		"On Monday the company purchased the rival firm.",
+		"Shares of the rival firm fell 4 percent after the announcement.",
+	} {
+		s := d.WordSimilarity(lede, other)
+		fmt.Printf("%.2f %v\n", s, s >= dedup.DefaultWordThreshold)
+	}
+	// Output:
+	// 1.00 true
+	// 0.18 false
+}
