@@ -85,10 +85,10 @@ type signer struct {
 	buf [8]byte // a shingle as go-minhash takes it
 
 	// WordSimilarity's scratch.
-	terms, restA, restB []string
-	groups              [][]uint32
-	adj, adjStart, mate []int32
-	seen                []bool
+	terms, restA, restB       []string
+	keyed                     []uint64
+	adj, adjStart, mate, last []int32
+	seen                      []bool
 }
 
 // NewHasher returns a Hasher for cfg, or an error wrapping ErrConfig.

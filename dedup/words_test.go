@@ -2,6 +2,8 @@ package dedup_test
 
 import (
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -139,4 +141,28 @@ func TestWordSimilarityParaphrase(t *testing.T) {
 		"The city council voted on Tuesday to raise parking fees downtown and hire more inspectors.")
 	assert.Greater(t, para, dedup.DefaultWordThreshold)
 	assert.Less(t, diff, dedup.DefaultWordThreshold)
+}
+
+func BenchmarkWordSimilarity(b *testing.B) {
+	read := func(name string) string {
+		data, err := os.ReadFile(filepath.Join("..", "testdata", "kandahar", name))
+		require.NoError(b, err)
+		return string(data)
+	}
+	for _, c := range []struct{ name, a, b string }{
+		{"sentence",
+			"Amrozi accused his brother, whom he called \"the witness\", of deliberately distorting his evidence.",
+			"Referring to him as only \"the witness\", Amrozi accused his brother of deliberately distorting his evidence."},
+		{"article", read("000_433d5eacfa297b4d.txt"), read("001_701ad250f76e7fc0.txt")},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			h := newHasher(b, dedup.Config{})
+			h.WordSimilarity(c.a, c.b) // decode the synonym table, warm the pool
+			b.SetBytes(int64(len(c.a) + len(c.b)))
+			b.ReportAllocs()
+			for b.Loop() {
+				h.WordSimilarity(c.a, c.b)
+			}
+		})
+	}
 }
