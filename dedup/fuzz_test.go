@@ -116,3 +116,28 @@ func FuzzCluster(f *testing.F) {
 		}
 	})
 }
+
+// FuzzWordSimilarity: any two texts score in [0, 1], the same both ways,
+// and a text with words scores 1 against itself.
+func FuzzWordSimilarity(f *testing.F) {
+	f.Add("The company bought the firm.", "The company purchased the firm.")
+	f.Add("chief lead", "head main")
+	f.Add("\xff\xfe\x00", "naïve café — 1,000 U.S. troops")
+	f.Add("", "words")
+	h, err := NewHasher(Config{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		s := h.WordSimilarity(a, b)
+		if !(s >= 0 && s <= 1) {
+			t.Fatalf("score %v out of [0, 1]", s)
+		}
+		if r := h.WordSimilarity(b, a); r != s {
+			t.Fatalf("not symmetric: %v and %v", s, r)
+		}
+		if self := h.WordSimilarity(a, a); self != 0 && self != 1 {
+			t.Fatalf("self-similarity %v", self)
+		}
+	})
+}
