@@ -5,6 +5,8 @@ import (
 	"errors"
 	"slices"
 	"testing"
+
+	"github.com/neardup/neardup/shingle"
 )
 
 // FuzzReadIndex feeds arbitrary bytes to ReadIndex, as they are and with
@@ -117,27 +119,40 @@ func FuzzCluster(f *testing.F) {
 	})
 }
 
-// FuzzWordSimilarity: any two texts score in [0, 1], the same both ways,
-// and a text with words scores 1 against itself.
+// FuzzWordSimilarity: under the default config and ones that change the
+// terms (stop words removed, no stemming, French), any two texts score in
+// [0, 1], the same both ways, and a text scores 1 against itself when it
+// has terms (Compare sees shingles) and 0 when it has none.
 func FuzzWordSimilarity(f *testing.F) {
 	f.Add("The company bought the firm.", "The company purchased the firm.")
 	f.Add("chief lead", "head main")
 	f.Add("\xff\xfe\x00", "naïve café — 1,000 U.S. troops")
 	f.Add("", "words")
-	h, err := NewHasher(Config{})
-	if err != nil {
-		f.Fatal(err)
+	f.Add("the of and", "these theses")
+	var hashers []*Hasher
+	for _, sc := range []shingle.Config{{}, {StopWords: true}, {NoStem: true}, {Language: "french"}} {
+		h, err := NewHasher(Config{Shingle: sc})
+		if err != nil {
+			f.Fatal(err)
+		}
+		hashers = append(hashers, h)
 	}
 	f.Fuzz(func(t *testing.T, a, b string) {
-		s := h.WordSimilarity(a, b)
-		if !(s >= 0 && s <= 1) {
-			t.Fatalf("score %v out of [0, 1]", s)
-		}
-		if r := h.WordSimilarity(b, a); r != s {
-			t.Fatalf("not symmetric: %v and %v", s, r)
-		}
-		if self := h.WordSimilarity(a, a); self != 0 && self != 1 {
-			t.Fatalf("self-similarity %v", self)
+		for _, h := range hashers {
+			s := h.WordSimilarity(a, b)
+			if !(s >= 0 && s <= 1) {
+				t.Fatalf("%+v: score %v out of [0, 1]", h.Config().Shingle, s)
+			}
+			if r := h.WordSimilarity(b, a); r != s {
+				t.Fatalf("%+v: not symmetric: %v and %v", h.Config().Shingle, s, r)
+			}
+			want := 0.0
+			if h.Compare(a, a).Similarity > 0 {
+				want = 1
+			}
+			if self := h.WordSimilarity(a, a); self != want {
+				t.Fatalf("%+v: self-similarity %v, want %v", h.Config().Shingle, self, want)
+			}
 		}
 	})
 }

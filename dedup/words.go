@@ -21,25 +21,27 @@ const DefaultWordThreshold = 0.34
 //
 //   - the terms of each text (the stems of the Config's shingler, stop
 //     words removed if the Config says so) are taken as a set;
-//   - a term of one text matches the same term in the other, or else,
-//     for English with stemming on, one term of the other that shares a
-//     WordNet synset with it ("bought" and "purchased"; see package
-//     synonym), each term matching at most one (the largest such
-//     matching);
+//   - a term of one text matches the same term in the other; then, for
+//     English with stemming on, the terms left unmatched are paired with
+//     terms of the other text that share a WordNet synset with them
+//     ("bought" and "purchased"; see package synonym), each term in at
+//     most one pair, as many pairs as possible;
 //   - the score is matches / (|A| + |B| - matches), a Jaccard similarity
 //     that counts synonyms as shared, times the square root of the
 //     shorter text's share of the longer's terms: a sentence that adds a
 //     clause says something more.
 //
-// Two texts with the same terms score 1; a text with no words scores 0.
-// The score is symmetric and does not depend on the order of words. Unlike Compare, this is not what signatures
-// estimate and it does not use the shingle size; articles are compared
-// and clustered by their shingles (Compare, Cluster), where a trimmed
-// copy is still a copy. DefaultWordThreshold separates paraphrases from
+// Two texts with the same terms score 1; a text with no terms (no words,
+// or only stop words when the Config removes them) scores 0. The score is
+// symmetric and does not depend on the order of words. Unlike Compare,
+// this is not what signatures estimate and it does not use the shingle
+// size; articles are compared and clustered by their shingles (Compare,
+// Cluster), where a trimmed copy is still a copy. DefaultWordThreshold separates paraphrases from
 // other sentences on MSRP. Safe for concurrent use.
 func (h *Hasher) WordSimilarity(a, b string) float64 {
 	s := h.get()
 	defer h.put(s)
+	defer s.trimWordScratch()
 	s.terms = s.sh.AppendTerms(s.terms[:0], a)
 	na := len(s.terms)
 	s.terms = s.sh.AppendTerms(s.terms, b)
@@ -149,6 +151,28 @@ func (s *signer) augment(a int32) bool {
 		}
 	}
 	return false
+}
+
+// maxKeptScratch is the most elements a pooled signer keeps in each of
+// WordSimilarity's scratch slices between calls: one pair of huge texts
+// does not pin its buffers for the Hasher's lifetime.
+const maxKeptScratch = 1 << 14
+
+// trimWordScratch drops the WordSimilarity scratch slices that grew past
+// maxKeptScratch.
+func (s *signer) trimWordScratch() {
+	if cap(s.terms) > maxKeptScratch {
+		s.terms = nil
+	}
+	if cap(s.restA) > maxKeptScratch || cap(s.restB) > maxKeptScratch {
+		s.restA, s.restB = nil, nil
+	}
+	if cap(s.keyed) > maxKeptScratch || cap(s.adj) > maxKeptScratch {
+		s.keyed, s.adj = nil, nil
+	}
+	if cap(s.adjStart) > maxKeptScratch || cap(s.mate) > maxKeptScratch || cap(s.last) > maxKeptScratch || cap(s.seen) > maxKeptScratch {
+		s.adjStart, s.mate, s.last, s.seen = nil, nil, nil, nil
+	}
 }
 
 // distinctTerms sorts terms and removes repeats, in place.

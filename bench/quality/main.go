@@ -20,10 +20,13 @@
 // TRAIN.jsonl first picks the threshold that maximises accuracy on a
 // training file; -folds K also reports K-fold cross-validation on the
 // file itself (the threshold tuned on K-1 folds, measured on the
-// held-out one), the figure to expect on pairs not tuned on. -method oph signs with one-permutation
-// hashing instead of the default MinWise. -sweep prints the figures over a grid of
-// thresholds and shingle sizes, and -plot FILE.svg draws the
-// precision/recall curve of that grid.
+// held-out one), the figure to expect on pairs not tuned on. -method oph
+// signs with one-permutation hashing instead of the default MinWise.
+// -sweep prints the figures over a grid of thresholds and shingle sizes
+// (for the words measure, of thresholds alone), and with documents -plot
+// FILE.svg draws the precision/recall curve of that grid. A flag that
+// does not apply to the file's kind or to the other flags is an error,
+// not ignored.
 //
 // A human-readable table comes first; the last line printed is one JSON
 // object with every figure.
@@ -99,6 +102,21 @@ func run(args []string, stdout io.Writer) error {
 	kind, err := DetectKind(path)
 	if err != nil {
 		return err
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	misuse := func(name, why string) error { return fmt.Errorf("-%s %s", name, why) }
+	switch {
+	case set["plot"] && !o.sweep:
+		return misuse("plot", "draws the grid of -sweep; add -sweep")
+	case kind == KindPairs && set["plot"]:
+		return misuse("plot", "draws the pair precision/recall of documents; it does not take a pairs file")
+	case kind == KindPairs && set["stream"]:
+		return misuse("stream", "adds documents one at a time; it does not take a pairs file")
+	case kind == KindPairs && o.sweep && (set["folds"] || set["tune"]):
+		return errors.New("-sweep scores every threshold of its grid; it does not take -folds or -tune")
+	case kind != KindPairs && (set["measure"] || set["folds"] || set["tune"]):
+		return errors.New("-measure, -folds and -tune are for pairs files; this file holds documents")
 	}
 	if kind == KindPairs {
 		return runPairs(o, path, stdout)
@@ -435,9 +453,6 @@ func evalPairs(cfg dedup.Config, measure string, pairs, train []Pair, folds int)
 const cvSeed = 1
 
 func runPairs(o options, path string, w io.Writer) error {
-	if o.plot != "" {
-		return errors.New("-plot draws the pair precision/recall of documents; it does not take a pairs file")
-	}
 	pairs, err := LoadPairs(path)
 	if err != nil {
 		return err

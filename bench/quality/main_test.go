@@ -174,7 +174,16 @@ func TestRunPairs(t *testing.T) {
 	assert.True(t, f.Tuned)
 	assert.Zero(t, f.CVFolds)
 
-	for _, args := range [][]string{{"-measure", "cosine", path}, {"-folds", "1", path}, {"-folds", "-2", path}, {"-folds", "5", path}, {"-sweep", "-plot", filepath.Join(t.TempDir(), "p.svg"), path}} {
+	for _, args := range [][]string{{"-measure", "cosine", path}, {"-folds", "1", path}, {"-folds", "-2", path}, {"-folds", "5", path}, {"-sweep", "-plot", filepath.Join(t.TempDir(), "p.svg"), path},
+		{"-stream", path}, {"-sweep", "-folds", "2", path}, {"-sweep", "-tune", path, path}} {
+		assert.Error(t, run(args, &out), "%v", args)
+	}
+
+	// Pairs-only flags on a documents file, and -plot without -sweep.
+	docs := filepath.Join(t.TempDir(), "docs.jsonl")
+	require.NoError(t, os.WriteFile(docs, []byte(`{"id":"a","text":`+strconv.Quote(story)+`,"cluster":"s"}`+"\n"), 0o644))
+	require.NoError(t, run([]string{docs}, &out))
+	for _, args := range [][]string{{"-folds", "2", docs}, {"-measure", "words", docs}, {"-tune", path, docs}, {"-plot", filepath.Join(t.TempDir(), "p.svg"), docs}} {
 		assert.Error(t, run(args, &out), "%v", args)
 	}
 }

@@ -378,14 +378,14 @@ func CrossValidate(scores []float64, labels []bool, folds int, seed uint64) (acc
 	if folds < 2 || folds > len(scores) {
 		return 0, 0, fmt.Errorf("metrics: %d folds of %d pairs: want 2 to %d", folds, len(scores), len(scores))
 	}
-	perm := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15)).Perm(len(scores))
+	fold := assignFolds(len(scores), folds, seed)
 	var trainS, testS []float64
 	var trainL, testL []bool
 	var all Confusion
 	for k := range folds {
 		trainS, testS, trainL, testL = trainS[:0], testS[:0], trainL[:0], testL[:0]
-		for j, i := range perm {
-			if j%folds == k {
+		for i, f := range fold {
+			if f == k {
 				testS, testL = append(testS, scores[i]), append(testL, labels[i])
 			} else {
 				trainS, trainL = append(trainS, scores[i]), append(trainL, labels[i])
@@ -405,4 +405,14 @@ func CrossValidate(scores []float64, labels []bool, folds int, seed uint64) (acc
 		all.TN += c.TN
 	}
 	return all.Accuracy(), all.F1(), nil
+}
+
+// assignFolds deals n items into folds parts of sizes that differ by at
+// most one, in an order shuffled by seed, and returns each item's part.
+func assignFolds(n, folds int, seed uint64) []int {
+	fold := make([]int, n)
+	for j, i := range rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15)).Perm(n) {
+		fold[i] = j % folds
+	}
+	return fold
 }

@@ -404,13 +404,23 @@ func TestCrossValidate(t *testing.T) {
 	assert.Zero(t, acc)
 	assert.Zero(t, f1)
 
-	// The folds depend on the seed only.
-	a1, f1a, err := CrossValidate(scores[:7], []bool{false, true, false, true, false, true, true}, 3, 42)
-	require.NoError(t, err)
-	a2, f1b, err := CrossValidate(scores[:7], []bool{false, true, false, true, false, true, true}, 3, 42)
-	require.NoError(t, err)
-	assert.Equal(t, a1, a2)
-	assert.Equal(t, f1a, f1b)
+}
+
+func TestAssignFolds(t *testing.T) {
+	for _, c := range []struct{ n, folds int }{{10, 2}, {101, 5}, {7, 7}, {4076, 5}} {
+		f := assignFolds(c.n, c.folds, 1)
+		require.Len(t, f, c.n)
+		size := make([]int, c.folds)
+		for _, k := range f {
+			require.True(t, k >= 0 && k < c.folds)
+			size[k]++
+		}
+		for _, sz := range size {
+			assert.True(t, sz == c.n/c.folds || sz == c.n/c.folds+1, "%d items, %d folds: sizes %v", c.n, c.folds, size)
+		}
+		assert.Equal(t, f, assignFolds(c.n, c.folds, 1), "same seed, same folds")
+	}
+	assert.NotEqual(t, assignFolds(100, 5, 1), assignFolds(100, 5, 2), "the seed shuffles")
 }
 
 func TestCrossValidateErrors(t *testing.T) {

@@ -10,19 +10,20 @@
 // lemmas. Stop words (Snowball's English list) and numbers are never
 // synonyms of anything.
 //
-// The table is embedded (about 270 KB compressed, 34,600 stems) and
-// decoded on first use, which takes a few milliseconds. Every function
-// of the package is safe for concurrent use.
+// The table is embedded (about 270 KB compressed, 34,613 stems) and
+// decoded on first use, which takes about 22 ms on this project's
+// machine (BenchmarkDecode). Every function of the package is safe for
+// concurrent use.
 package synonym
 
 //go:generate go run ./internal/gen -wordnet /usr/share/wordnet -o english.txt.gz
 
 import (
-	"bufio"
 	"bytes"
 	"compress/gzip"
 	_ "embed"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"sync"
@@ -49,23 +50,29 @@ func table() map[string][]uint32 {
 }
 
 // decode reads the gzipped table: one line a stem, the stem then its
-// synset numbers in ascending order.
+// synset numbers in ascending order, separated by single spaces. The
+// stems are substrings of one string and the numbers share one array, so
+// decoding allocates little beyond the map.
 func decode(gz []byte) (map[string][]uint32, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(gz))
 	if err != nil {
 		return nil, err
 	}
-	m := make(map[string][]uint32, 1<<15)
-	// One backing array for every stem's numbers: about 2.5 numbers a stem.
-	ids := make([]uint32, 0, 1<<17)
-	sc := bufio.NewScanner(zr)
-	for sc.Scan() {
-		stem, rest, ok := strings.Cut(sc.Text(), " ")
-		if !ok || stem == "" {
-			return nil, fmt.Errorf("malformed line %q", sc.Text())
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		return nil, err
+	}
+	text := string(raw)
+	m := make(map[string][]uint32, strings.Count(text, "\n"))
+	ids := make([]uint32, 0, strings.Count(text, " "))
+	for line := range strings.Lines(text) {
+		line = strings.TrimSuffix(line, "\n")
+		stem, rest, ok := strings.Cut(line, " ")
+		if !ok || stem == "" || rest == "" {
+			return nil, fmt.Errorf("malformed line %q", line)
 		}
 		start := len(ids)
-		for f := range strings.FieldsSeq(rest) {
+		for f := range strings.SplitSeq(rest, " ") {
 			n, err := strconv.ParseUint(f, 10, 32)
 			if err != nil {
 				return nil, fmt.Errorf("line of %q: %v", stem, err)
@@ -74,10 +81,7 @@ func decode(gz []byte) (map[string][]uint32, error) {
 		}
 		m[stem] = ids[start:len(ids):len(ids)]
 	}
-	if err := sc.Err(); err != nil {
-		return nil, err
-	}
-	return m, zr.Close()
+	return m, nil
 }
 
 // Groups returns the synsets of an English Snowball stem, as ascending

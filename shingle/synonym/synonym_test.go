@@ -32,7 +32,9 @@ func TestSynonyms(t *testing.T) {
 		{"car", "banana"},
 		{"big", "small"},
 		{"have", "get"},        // "have" is a stop word
-		{"does", "doe"},        // a stop word's stem ("doe") never matches
+		{"these", "thesis"},    // "theses" stems to the stop word "these"
+		{"with", "withy"},      // "withe" stems to the stop word "with"
+		{"sawn", "understand"}, // sawn is saw's, not see's through "saw see"
 		{"1998", "1999"},       // numbers are not in WordNet's lemmas
 		{"taliban", "taliban"}, // equal stems are not synonyms
 	} {
@@ -52,6 +54,24 @@ func TestGroupsSorted(t *testing.T) {
 	assert.Equal(t, n, Len())
 	assert.Greater(t, Len(), 30000, "the table lost stems")
 	assert.Nil(t, Groups("zzzqqq"))
+}
+
+// The stemmer keeps stop words as they are, so a stop word in a text is a
+// term equal to itself: no key of the table may be one.
+func TestNoStopWords(t *testing.T) {
+	for s := range table() {
+		require.False(t, english.IsStopWord(s), "stop word %q in the table", s)
+	}
+}
+
+func BenchmarkDecode(b *testing.B) {
+	b.SetBytes(int64(len(englishGz)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := decode(englishGz); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
 
 // Every synset kept must have at least two stems, or it could never make a

@@ -7,8 +7,10 @@
 // The table has one line a stem, in byte order: the Snowball English stem
 // of one or more WordNet lemmas, then the numbers of the synsets those
 // lemmas belong to, ascending, separated by single spaces. Only
-// single-word lemmas of letters count, and lemmas whose stem is the stem
-// of a stop word (Snowball's English list) are left out, and only
+// single-word lemmas of letters count, and a stem that is a stop word
+// (Snowball's English list) is left out: the stemmer keeps stop words as
+// they are, so such a stem is the term of that stop word in a text
+// ("theses" stems to "these"), and only
 // synsets with two or more distinct stems are kept: a synset of one stem
 // cannot make two different words match. Synsets are numbered in the
 // order of the index files (noun, verb, adjective, adverb) and of their
@@ -24,6 +26,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -57,10 +60,6 @@ func Build(dir string) ([]byte, error) {
 		file   int
 		offset string
 	}
-	stopStems, err := stopStems(dir)
-	if err != nil {
-		return nil, err
-	}
 	var order []synset             // synsets by first appearance
 	stems := map[synset][]string{} // distinct stems of each synset
 	of := map[string][]synset{}    // synsets of each stem
@@ -92,7 +91,7 @@ func Build(dir string) ([]byte, error) {
 				continue
 			}
 			stem := english.Stem(lemma, false)
-			if stopStems[stem] {
+			if english.IsStopWord(stem) {
 				continue
 			}
 			for _, off := range fs[4+pcnt+2:] {
@@ -117,7 +116,10 @@ func Build(dir string) ([]byte, error) {
 		}
 	}
 	// Irregular forms ("said", "bought", "mice") stem apart from their
-	// lemma; the exception lists give them the lemma's synsets.
+	// lemma; the exception lists give them the lemma's synsets, as the
+	// index files gave them (a snapshot: "sawn saw" must not take the
+	// synsets of "see" that "saw see" adds to "saw").
+	lemmaSynsets := maps.Clone(of)
 	for _, name := range []string{"noun.exc", "verb.exc", "adj.exc", "adv.exc"} {
 		data, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
@@ -129,14 +131,14 @@ func Build(dir string) ([]byte, error) {
 				continue
 			}
 			stem := english.Stem(fs[0], false)
-			if stopStems[stem] {
+			if english.IsStopWord(stem) {
 				continue
 			}
 			for _, base := range fs[1:] {
 				if !letters(base) {
 					continue
 				}
-				for _, s := range of[english.Stem(base, false)] {
+				for _, s := range lemmaSynsets[english.Stem(base, false)] {
 					if !slices.Contains(stems[s], stem) {
 						stems[s] = append(stems[s], stem)
 					}
@@ -192,33 +194,6 @@ func letters(w string) bool {
 		}
 	}
 	return w != ""
-}
-
-// stopStems returns the stems of the stop words (Snowball's English
-// list, english.IsStopWord) among the candidate words: every lemma of the
-// index files and every inflected form of WordNet's exception lists
-// (verb.exc gives "does", "was", "has"). The list itself is unexported in
-// the snowball package; a stop word outside WordNet whose stem is not a
-// lemma's stem cannot collide with one, so it need not be found.
-func stopStems(dir string) (map[string]bool, error) {
-	out := map[string]bool{}
-	names := append(slices.Clone(indexFiles), "noun.exc", "verb.exc", "adj.exc", "adv.exc")
-	for _, name := range names {
-		data, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			return nil, err
-		}
-		for line := range strings.Lines(string(data)) {
-			fs := strings.Fields(line)
-			if len(fs) == 0 || line[0] == ' ' {
-				continue
-			}
-			if english.IsStopWord(fs[0]) {
-				out[english.Stem(fs[0], false)] = true
-			}
-		}
-	}
-	return out, nil
 }
 
 func writeGzip(path string, data []byte) error {

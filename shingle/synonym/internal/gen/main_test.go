@@ -12,8 +12,8 @@ import (
 )
 
 // The embedded table must be what the generator makes from WordNet today,
-// so that a change to the generator, the stemmer or the tokenizer's
-// alphabet cannot leave a stale table behind. It needs Debian's
+// so that a change to the generator or to the stemmer cannot leave a stale
+// table behind. It needs Debian's
 // wordnet-base (which .ci/run installs) and skips without it.
 func TestEmbeddedTableIsFresh(t *testing.T) {
 	const dir = "/usr/share/wordnet"
