@@ -161,18 +161,18 @@ const maxKeptScratch = 1 << 14
 // trimWordScratch drops the WordSimilarity scratch slices that grew past
 // maxKeptScratch.
 func (s *signer) trimWordScratch() {
-	if cap(s.terms) > maxKeptScratch {
-		s.terms = nil
+	s.terms, s.restA, s.restB = trimmed(s.terms), trimmed(s.restA), trimmed(s.restB)
+	s.keyed = trimmed(s.keyed)
+	s.adj, s.adjStart, s.mate, s.last = trimmed(s.adj), trimmed(s.adjStart), trimmed(s.mate), trimmed(s.last)
+	s.seen = trimmed(s.seen)
+}
+
+// trimmed returns x, or nil if its capacity is past maxKeptScratch.
+func trimmed[T any](x []T) []T {
+	if cap(x) > maxKeptScratch {
+		return nil
 	}
-	if cap(s.restA) > maxKeptScratch || cap(s.restB) > maxKeptScratch {
-		s.restA, s.restB = nil, nil
-	}
-	if cap(s.keyed) > maxKeptScratch || cap(s.adj) > maxKeptScratch {
-		s.keyed, s.adj = nil, nil
-	}
-	if cap(s.adjStart) > maxKeptScratch || cap(s.mate) > maxKeptScratch || cap(s.last) > maxKeptScratch || cap(s.seen) > maxKeptScratch {
-		s.adjStart, s.mate, s.last, s.seen = nil, nil, nil, nil
-	}
+	return x
 }
 
 // distinctTerms sorts terms and removes repeats, in place.

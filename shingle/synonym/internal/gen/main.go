@@ -25,7 +25,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -63,6 +62,17 @@ func Build(dir string) ([]byte, error) {
 	var order []synset             // synsets by first appearance
 	stems := map[synset][]string{} // distinct stems of each synset
 	of := map[string][]synset{}    // synsets of each stem
+	link := func(stem string, s synset) {
+		if _, ok := stems[s]; !ok {
+			order = append(order, s)
+		}
+		if !slices.Contains(stems[s], stem) {
+			stems[s] = append(stems[s], stem)
+		}
+		if !slices.Contains(of[stem], s) {
+			of[stem] = append(of[stem], s)
+		}
+	}
 	for fi, name := range indexFiles {
 		f, err := os.Open(filepath.Join(dir, name))
 		if err != nil {
@@ -95,16 +105,7 @@ func Build(dir string) ([]byte, error) {
 				continue
 			}
 			for _, off := range fs[4+pcnt+2:] {
-				s := synset{fi, off}
-				if _, ok := stems[s]; !ok {
-					order = append(order, s)
-				}
-				if !slices.Contains(stems[s], stem) {
-					stems[s] = append(stems[s], stem)
-				}
-				if !slices.Contains(of[stem], s) {
-					of[stem] = append(of[stem], s)
-				}
+				link(stem, synset{fi, off})
 			}
 		}
 		err = errors.Join(sc.Err(), f.Close())
@@ -139,12 +140,7 @@ func Build(dir string) ([]byte, error) {
 					continue
 				}
 				for _, s := range lemmaSynsets[english.Stem(base, false)] {
-					if !slices.Contains(stems[s], stem) {
-						stems[s] = append(stems[s], stem)
-					}
-					if !slices.Contains(of[stem], s) {
-						of[stem] = append(of[stem], s)
-					}
+					link(stem, s)
 				}
 			}
 		}
@@ -155,14 +151,9 @@ func Build(dir string) ([]byte, error) {
 			num[s] = len(num)
 		}
 	}
-	keys := make([]string, 0, len(of))
-	for stem := range of {
-		keys = append(keys, stem)
-	}
-	slices.Sort(keys)
 	var b bytes.Buffer
 	var ids []int
-	for _, stem := range keys {
+	for _, stem := range slices.Sorted(maps.Keys(of)) {
 		ids = ids[:0]
 		for _, s := range of[stem] {
 			if id, ok := num[s]; ok {
@@ -202,7 +193,7 @@ func writeGzip(path string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	if _, err := io.Copy(zw, bytes.NewReader(data)); err != nil {
+	if _, err := zw.Write(data); err != nil {
 		return err
 	}
 	if err := zw.Close(); err != nil {
