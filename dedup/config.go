@@ -51,6 +51,24 @@ type Config struct {
 	// shingle; much faster, see oph.go). Signatures of different methods
 	// cannot be compared.
 	Method string `json:"method,omitempty"`
+
+	// The rules beyond the threshold (see the package documentation),
+	// each on by default, where the development data shows it finds
+	// copies without joining stories. With both NoContainment and
+	// NoRewrites, Threshold is a floor: no pair below it is joined. They
+	// do not change signatures: indexes and signatures of configs that
+	// differ only here are comparable.
+
+	// NoContainment turns off the trimmed-copy rule: a pair whose
+	// Jaccard similarity reaches half the threshold is a copy when the
+	// shorter article is at least half inside the other.
+	NoContainment bool `json:"no_containment,omitempty"`
+	// NoRewrites turns off heavy-rewrite detection: an article with no
+	// other copy that is reworded sentence by sentence from another.
+	NoRewrites bool `json:"no_rewrites,omitempty"`
+	// NoRelations turns off the partial relations of a batch
+	// (Clustering.Related).
+	NoRelations bool `json:"no_relations,omitempty"`
 }
 
 // DefaultConfig returns the zero Config with its defaults filled in.

@@ -56,7 +56,7 @@ func fuzzReadIndex(t *testing.T, data []byte) {
 	want, got := relRecords(t, ix), relRecords(t, again)
 	for id, r := range want {
 		g, ok := got[id]
-		if !ok || g.Shingles != r.Shingles || !slices.Equal(g.Values, r.Values) || !slices.Equal(g.Sentences, r.Sentences) {
+		if !ok || g.Shingles != r.Shingles || !slices.Equal(g.Values, r.Values) || !slices.Equal(g.Evidence, r.Evidence) {
 			t.Fatalf("record %q: reloaded %+v, want %+v", id, g, r)
 		}
 	}

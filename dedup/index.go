@@ -20,6 +20,10 @@ type Match struct {
 	Containment float64 `json:"containment"`
 	// Shingles is the indexed document's number of distinct shingles.
 	Shingles int `json:"shingles"`
+	// Coverage is set on a match found as a heavy rewrite (Deduper.Add
+	// and Check): the share of the shorter article's sentences that have
+	// a near copy in the other. It is 0 on other matches.
+	Coverage float64 `json:"coverage,omitempty"`
 }
 
 // Index is an LSH banding index of signatures. Documents are searchable as
@@ -132,15 +136,29 @@ func (ix *Index) check(sig Signature) error {
 // ErrConfigMismatch, or ErrEmpty (an empty signature would match nothing
 // and is not indexed).
 func (ix *Index) Add(id string, sig Signature) error {
+	return ix.AddDoc(id, Doc{Signature: sig})
+}
+
+// AddDoc indexes doc's signature under id, as Add does, and keeps its
+// Evidence beside it (Hasher.Doc makes both), so that the decision rules
+// can measure the document's pairs exactly and look for heavy rewrites
+// without its text. It returns the errors of Add, and one wrapping
+// ErrConfig for a malformed Evidence.
+func (ix *Index) AddDoc(id string, doc Doc) error {
 	if err := checkID(id); err != nil {
 		return err
 	}
-	return ix.add(id, sig)
+	return ix.add(id, doc)
 }
 
-// add is Add without the ID checks, for an index that is never saved (a
-// batch's own index in Deduper.Cluster, whose IDs are checked there).
-func (ix *Index) add(id string, sig Signature) error {
+// add is AddDoc without the ID checks, for an index that is never saved
+// (a batch's own index in Deduper.ClusterSeq, whose IDs are checked
+// there).
+func (ix *Index) add(id string, doc Doc) error {
+	sig := doc.Signature
+	if len(doc.Evidence) > 0 && !doc.Evidence.valid() {
+		return fmt.Errorf("%w: malformed Evidence for %q", ErrConfig, id)
+	}
 	if sig.Empty() {
 		// Checked first: the zero Signature is empty, whatever its config.
 		return fmt.Errorf("%w: %q", ErrEmpty, id)
@@ -151,7 +169,7 @@ func (ix *Index) add(id string, sig Signature) error {
 	// The store copies the values (Store.Add), so the scratch is reused.
 	qs := ix.prepare(sig)
 	defer queryPool.Put(qs)
-	return ix.store.Add(Record{ID: id, Values: qs.vals, Shingles: sig.shingles}, qs.keys)
+	return ix.store.Add(Record{ID: id, Values: qs.vals, Shingles: sig.shingles, Evidence: doc.Evidence}, qs.keys)
 }
 
 // AddBatch indexes sigs[i] under ids[i] for every i, all or nothing: if
@@ -413,4 +431,26 @@ func bandKeys(dst []uint64, values []uint32, bands, rows int) []uint64 {
 		dst = append(dst, bandKey(values[b*rows:(b+1)*rows], b))
 	}
 	return dst
+}
+
+// evidence returns the Evidence and shingle count of the indexed document
+// id, if it is there with a well-formed Evidence. The Evidence is shared
+// with the store and must not be modified.
+func (ix *Index) evidence(id string) (Evidence, int, bool) {
+	if ms, ok := ix.store.(*memStore); ok {
+		ms.mu.RLock()
+		defer ms.mu.RUnlock()
+		doc, ok := ms.byID[id]
+		if !ok {
+			return nil, 0, false
+		}
+		ev := Evidence(ms.sent.get(doc))
+		return ev, ms.record(doc).Shingles, ev.valid()
+	}
+	rec, ok, err := ix.store.Get(id)
+	if err != nil || !ok {
+		return nil, 0, false
+	}
+	ev := Evidence(rec.Evidence)
+	return ev, rec.Shingles, ev.valid()
 }

@@ -57,7 +57,7 @@ var (
 	// checksum, or holds values no writer writes.
 	ErrCorrupt = errors.New("dedup: corrupt index file")
 	// ErrLimit reports a document that the index file format cannot hold
-	// (see MaxSavedIDLen and MaxSavedSentences). Index.Add and AddBatch
+	// (see MaxSavedIDLen and MaxSavedEvidence). Index.Add and AddBatch
 	// refuse an ID longer than MaxSavedIDLen with it, so that one document
 	// cannot make an index unsaveable; Save and WriteTo return it for a
 	// document a Store was given directly, and then write no complete
@@ -71,9 +71,9 @@ const (
 	// MaxSavedIDLen is the longest document ID, in bytes, an index file
 	// can hold.
 	MaxSavedIDLen = 1 << 20
-	// MaxSavedSentences is the largest sentence sketch, in values, an
+	// MaxSavedEvidence is the largest sentence sketch, in values, an
 	// index file can hold per document.
-	MaxSavedSentences = 1 << 24
+	MaxSavedEvidence = 1 << 24
 )
 
 const (
@@ -156,8 +156,8 @@ func checkSavable(r Record, numHashes int) error {
 		return fmt.Errorf("%w: record %q has %d values, config wants %d", ErrConfigMismatch, r.ID, len(r.Values), numHashes)
 	case r.Shingles < 0 || uint64(r.Shingles) > math.MaxUint32:
 		return fmt.Errorf("%w: record %q has shingle count %d (want 0..2^32-1)", ErrLimit, r.ID, r.Shingles)
-	case len(r.Sentences) > MaxSavedSentences:
-		return fmt.Errorf("%w: record %q has %d sentence values (max %d)", ErrLimit, r.ID, len(r.Sentences), MaxSavedSentences)
+	case len(r.Evidence) > MaxSavedEvidence:
+		return fmt.Errorf("%w: record %q has %d sentence values (max %d)", ErrLimit, r.ID, len(r.Evidence), MaxSavedEvidence)
 	}
 	return nil
 }
@@ -198,8 +198,8 @@ func (w *fileWriter) writeRecord(r Record) {
 	for _, v := range r.Values {
 		w.buf = binary.LittleEndian.AppendUint32(w.buf, v)
 	}
-	w.buf = binary.AppendUvarint(w.buf, uint64(len(r.Sentences)))
-	for i, v := range r.Sentences {
+	w.buf = binary.AppendUvarint(w.buf, uint64(len(r.Evidence)))
+	for i, v := range r.Evidence {
 		w.buf = binary.LittleEndian.AppendUint32(w.buf, v)
 		if i%4096 == 4095 && len(w.buf) >= ioBufSize {
 			w.flush()
@@ -466,10 +466,10 @@ func readIndex(src io.Reader, want *Config, opts MemoryStoreOptions) (*Index, er
 		if err != nil {
 			return nil, err
 		}
-		if nSent > MaxSavedSentences {
-			return nil, fmt.Errorf("%w: at offset %d: record %d: %d sentence values, want at most %d", ErrCorrupt, start, count, nSent, MaxSavedSentences)
+		if nSent > MaxSavedEvidence {
+			return nil, fmt.Errorf("%w: at offset %d: record %d: %d sentence values, want at most %d", ErrCorrupt, start, count, nSent, MaxSavedEvidence)
 		}
-		rec.Sentences = rec.Sentences[:0]
+		rec.Evidence = rec.Evidence[:0]
 		for left := int(nSent); left > 0; {
 			// Grow with what is there, not with what the count says.
 			n := min(left, ioBufSize/4)
@@ -478,7 +478,7 @@ func readIndex(src io.Reader, want *Config, opts MemoryStoreOptions) (*Index, er
 			}
 			sb := r.bytes(4 * n)
 			for i := range n {
-				rec.Sentences = append(rec.Sentences, binary.LittleEndian.Uint32(sb[4*i:]))
+				rec.Evidence = append(rec.Evidence, binary.LittleEndian.Uint32(sb[4*i:]))
 			}
 			left -= n
 		}

@@ -107,7 +107,7 @@ func relRecords(t testing.TB, ix *Index) map[string]Record {
 	recs := make(map[string]Record)
 	require.NoError(t, ix.Store().Range(func(r Record) bool {
 		r.Values = append([]uint32(nil), r.Values...)
-		r.Sentences = append([]uint32(nil), r.Sentences...)
+		r.Evidence = append([]uint32(nil), r.Evidence...)
 		recs[r.ID] = r
 		return true
 	}))
@@ -154,7 +154,7 @@ func relSmallIndex(t testing.TB) *Index {
 	for i, d := range docs {
 		require.NoError(t, ix.Add(d.id, d.sig))
 		if i == 2 {
-			rec := Record{ID: "with-sentences", Values: []uint32{1, 2, 3, 4, 5, 6, 7, 8}, Shingles: 9, Sentences: []uint32{3, 10, 99}}
+			rec := Record{ID: "with-sentences", Values: []uint32{1, 2, 3, 4, 5, 6, 7, 8}, Shingles: 9, Evidence: []uint32{3, 10, 99}}
 			require.NoError(t, ix.Store().Add(rec, bandKeys(nil, rec.Values, ix.cfg.Bands, ix.cfg.Rows)))
 		}
 	}
@@ -192,7 +192,7 @@ func TestIndexRoundTrip(t *testing.T) {
 			// Sentence sketches, which Sign may or may not make.
 			for i := range 50 {
 				vals := compact(nil, docs[i].sig.values)
-				rec := Record{ID: fmt.Sprintf("sent-%d", i), Values: vals, Shingles: i + 1, Sentences: []uint32{uint32(i), 1 << 31, 1<<32 - 1}[:i%4]}
+				rec := Record{ID: fmt.Sprintf("sent-%d", i), Values: vals, Shingles: i + 1, Evidence: []uint32{uint32(i), 1 << 31, 1<<32 - 1}[:i%4]}
 				require.NoError(t, ix.Store().Add(rec, bandKeys(nil, vals, ix.cfg.Bands, ix.cfg.Rows)))
 			}
 
@@ -448,7 +448,7 @@ func TestReadIndexBadRecords(t *testing.T) {
 		"count too low":      {file(1, record("a", 3, 8, 0, 0), record("b", 3, 8, 0, 0)), ErrCorrupt},
 		"shingles too large": {file(1, record("a", 1<<32, 8, 0, 0)), ErrCorrupt},
 		"too few values":     {file(1, record("a", 3, 7, 0, 0)), ErrCorrupt},
-		"too many sentences": {file(1, record("a", 3, 8, MaxSavedSentences+1, 0)), ErrCorrupt},
+		"too many sentences": {file(1, record("a", 3, 8, MaxSavedEvidence+1, 0)), ErrCorrupt},
 		"bad tag":            {file(1, append([]byte{7}, record("a", 3, 8, 0, 0)[1:]...)), ErrCorrupt},
 		"trailing bytes":     {append(bytes.Clone(good), 0), ErrCorrupt},
 		"varint overflow":    {file(1, append([]byte{tagRecord}, bytes.Repeat([]byte{0xff}, 11)...)), ErrCorrupt},
@@ -469,7 +469,7 @@ func TestReadIndexHostileLengths(t *testing.T) {
 	hdr = hdr[:len(hdr)-1-8-4]
 	for name, rec := range map[string][]byte{
 		"id length":      binary.AppendUvarint([]byte{tagRecord}, MaxSavedIDLen),
-		"sentence count": binary.AppendUvarint(append(binary.AppendUvarint(append(binary.AppendUvarint([]byte{tagRecord}, 1), 'a'), 3), make([]byte, 32)...), MaxSavedSentences),
+		"sentence count": binary.AppendUvarint(append(binary.AppendUvarint(append(binary.AppendUvarint([]byte{tagRecord}, 1), 'a'), 3), make([]byte, 32)...), MaxSavedEvidence),
 	} {
 		b := append(bytes.Clone(hdr), rec...)
 		b = append(b, make([]byte, 100)...)
@@ -729,7 +729,7 @@ func relBenchFile(b *testing.B, n int) (string, int64) {
 	ix, err := NewIndex(cfg)
 	require.NoError(b, err)
 	rng := rand.New(rand.NewSource(int64(n)))
-	rec := Record{Values: make([]uint32, cfg.NumHashes), Sentences: make([]uint32, 30)}
+	rec := Record{Values: make([]uint32, cfg.NumHashes), Evidence: make([]uint32, 30)}
 	var keys []uint64
 	for i := range n {
 		rec.ID = fmt.Sprintf("https://news.example.com/2026/11/%08d-article", i)
@@ -737,8 +737,8 @@ func relBenchFile(b *testing.B, n int) (string, int64) {
 		for j := range rec.Values {
 			rec.Values[j] = rng.Uint32()
 		}
-		for j := range rec.Sentences {
-			rec.Sentences[j] = rng.Uint32()
+		for j := range rec.Evidence {
+			rec.Evidence[j] = rng.Uint32()
 		}
 		keys = bandKeys(keys[:0], rec.Values, cfg.Bands, cfg.Rows)
 		require.NoError(b, ix.Store().Add(rec, keys))

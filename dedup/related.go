@@ -2,6 +2,7 @@ package dedup
 
 import (
 	"cmp"
+	"context"
 	"slices"
 
 	"github.com/neardup/neardup/shingle"
@@ -114,7 +115,7 @@ func samplePairs(samples [][]uint32) []pair {
 // articles share rather than their lengths (a merge join of the two
 // articles per candidate pair, as before, cost 40% of Cluster on 10,000
 // generated articles).
-func (d *Deduper) related(articles []Article, candidates []pair, cluster []int) []Relation {
+func (d *Deduper) related(ctx context.Context, ids []string, ev []Evidence, candidates []pair, cluster []int, workers int) ([]Relation, error) {
 	var pairs []pair
 	for _, p := range candidates {
 		if cluster[p.i] != cluster[p.j] {
@@ -122,7 +123,7 @@ func (d *Deduper) related(articles []Article, candidates []pair, cluster []int) 
 		}
 	}
 	if len(pairs) == 0 {
-		return []Relation{}
+		return []Relation{}, nil
 	}
 	pairIndex := make(map[pair]int32, len(pairs))
 	for k, p := range pairs {
@@ -143,11 +144,12 @@ func (d *Deduper) related(articles []Article, candidates []pair, cluster []int) 
 	}
 	slices.SortFunc(need, func(x, y int32) int { return cmp.Or(cmp.Compare(cluster[x], cluster[y]), cmp.Compare(x, y)) })
 	made := make([][]shingle.SentenceShingle, len(need))
-	parallel(len(need), func(k int) {
-		s := d.h.get()
-		made[k] = s.sh.AppendSentenceShingles(nil, articles[need[k]].Text)
-		d.h.put(s)
+	err := parallelCtx(ctx, workers, len(need), func(sc *pairScratch, k int) {
+		made[k] = sc.ev.appendSentenceShingles(nil, ev[need[k]], &d.rules.cfg)
 	})
+	if err != nil {
+		return nil, err
+	}
 	sentences := make([]int, len(need))
 	total := 0
 	for k, ss := range made {
@@ -209,7 +211,7 @@ func (d *Deduper) related(articles []Article, candidates []pair, cluster []int) 
 	}
 	hits = nil
 	found := make([]*Relation, len(pairs)) // found[k] is written by pair k's goroutine only
-	parallel(len(pairs), func(k int) {
+	err = parallelCtx(ctx, workers, len(pairs), func(_ *pairScratch, k int) {
 		g := grouped[start[k]:start[k+1]]
 		if len(g) < minSharedSentences*minSharedShingles {
 			return
@@ -219,18 +221,21 @@ func (d *Deduper) related(articles []Article, candidates []pair, cluster []int) 
 		shorter := min(sentences[hf.place[p.i]], sentences[hf.place[p.j]])
 		if shared >= minSharedSentences && shorter > 0 {
 			found[k] = &Relation{
-				A: articles[p.i].ID, B: articles[p.j].ID, Kind: "partial",
+				A: ids[p.i], B: ids[p.j], Kind: "partial",
 				Score: min(1, float64(shared)/float64(shorter)),
 			}
 		}
 	})
+	if err != nil {
+		return nil, err
+	}
 	out := []Relation{}
 	for _, r := range found {
 		if r != nil {
 			out = append(out, *r)
 		}
 	}
-	return out
+	return out, nil
 }
 
 // occurrence is a sentence shingle of one of the articles related looks

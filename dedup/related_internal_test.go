@@ -3,6 +3,7 @@ package dedup
 import (
 	"bufio"
 	"cmp"
+	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -132,6 +133,11 @@ func TestRelatedMatchesReference(t *testing.T) {
 				t.Fatal(err)
 			}
 			candidates, cluster := relatedInputs(t, d, arts)
+			ids := make([]string, len(arts))
+			ev := make([]Evidence, len(arts))
+			for i, a := range arts {
+				ids[i], ev[i] = a.ID, d.h.Doc(a.Text).Evidence
+			}
 			want := d.relatedByPairs(arts, candidates, cluster)
 			if len(want) < 5 {
 				t.Fatalf("only %d relations: the batch does not exercise related", len(want))
@@ -140,7 +146,10 @@ func TestRelatedMatchesReference(t *testing.T) {
 			defer func() { hitPath = 0 }()
 			for _, path := range []int{0, 1, 2} {
 				hitPath = path
-				got := d.related(arts, candidates, cluster)
+				got, err := d.related(context.Background(), ids, ev, candidates, cluster, 2)
+				if err != nil {
+					t.Fatal(err)
+				}
 				if !slices.Equal(got, want) {
 					t.Fatalf("path %d: related gives %d relations, the reference %d:\n got %v\nwant %v", path, len(got), len(want), got, want)
 				}

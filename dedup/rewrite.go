@@ -2,40 +2,10 @@ package dedup
 
 import (
 	"cmp"
+	"context"
 	"math/bits"
 	"slices"
 	"sync"
-
-	"github.com/neardup/neardup/shingle"
-)
-
-// Heavy rewrites. A copy reworded sentence by sentence keeps the order and
-// most content words of its source but few word 3-grams, so neither
-// Jaccard nor containment of 3-grams finds it. Batch clustering therefore
-// checks the articles left alone by the copy rule once more, on two pieces
-// of evidence that must both hold:
-//
-//   - derivation: the Jaccard similarity of the two texts' content-word
-//     1-, 2- and 3-grams together (stop words removed) reaches
-//     rewriteUnion. Independent texts on one topic share topic words but
-//     few word pairs and triples;
-//   - correspondence: at least rewriteCoverage of the shorter text's
-//     sentences (of rewriteMinWords content words or more) have at least
-//     rewriteSentence of their content words inside one or two consecutive
-//     sentences of the other. A text that reuses a paragraph or two of
-//     another story shares long runs with it but leaves most of its
-//     sentences unmatched.
-//
-// Only an article with no other link (a singleton) is attached this way,
-// as the shorter side, to the article it matches best, and only if it has
-// at least rewriteMinSentences such sentences: a rewrite never chains two
-// clusters together. Measured on the development data (README, Quality).
-const (
-	rewriteUnion        = 0.06
-	rewriteCoverage     = 0.5
-	rewriteSentence     = 0.5
-	rewriteMinWords     = 4
-	rewriteMinSentences = 3
 )
 
 // rewriteText is what the rewrite check needs of one article.
@@ -43,55 +13,6 @@ type rewriteText struct {
 	union []uint64   // sorted content-word 1..3-grams
 	sents [][]uint64 // content words of each long enough sentence
 	words int        // content words in sents
-}
-
-// rewriteShinglers make the content-word shingles: sizes 1, 2 and 3 with
-// stop words removed. They are not safe for concurrent use; Deduper keeps
-// them in a pool.
-type rewriteShinglers [3]*shingle.Shingler
-
-func newRewriteShinglers(cfg shingle.Config) (*rewriteShinglers, error) {
-	var rs rewriteShinglers
-	for n := range rs {
-		c := cfg
-		c.Size, c.StopWords = n+1, true
-		// A different seed per size keeps a word's hash apart from
-		// the hashes of word pairs and triples.
-		c.Seed = cfg.Seed ^ uint64(n+1)*0x9e3779b97f4a7c15
-		sh, err := shingle.New(c)
-		if err != nil {
-			return nil, err
-		}
-		rs[n] = sh
-	}
-	return &rs, nil
-}
-
-// text returns the rewrite view of an article's text.
-func (rs *rewriteShinglers) text(s string) rewriteText {
-	var t rewriteText
-	for _, sh := range rs {
-		t.union = sh.AppendHashes(t.union, s)
-	}
-	slices.Sort(t.union)
-	t.union = slices.Compact(t.union)
-	ss := rs[0].AppendSentenceShingles(nil, s)
-	for i := 0; i < len(ss); {
-		j := i
-		for j < len(ss) && ss[j].Sentence == ss[i].Sentence {
-			j++
-		}
-		if j-i >= rewriteMinWords {
-			words := make([]uint64, j-i)
-			for k := range words {
-				words[k] = ss[i+k].Hash
-			}
-			t.sents = append(t.sents, words)
-			t.words += len(words)
-		}
-		i = j
-	}
-	return t
 }
 
 // u64Set is a hash set of uint64 values, reused from one set to the next,
@@ -222,25 +143,41 @@ func sentenceCoverage(a, b rewriteText) float64 {
 
 // rewriteEdges returns, for each article alone in its cluster (single[i]),
 // the edge that attaches it as a heavy rewrite to the article it matches
-// best, if any. Candidates are the pairs that share a sampled content-word
-// shingle.
-func (d *Deduper) rewriteEdges(articles []Article, single []bool) []edge {
+// best, if any (rules.go, rule 3). Candidates are the pairs that share a
+// sampled content-word shingle. The rewrite views are made from the
+// articles' Evidence, only for the articles of candidate pairs.
+func (d *Deduper) rewriteEdges(ctx context.Context, docs []batchDoc, single []bool, workers int) ([]edge, error) {
 	if !slices.Contains(single, true) {
-		return nil
+		return nil, nil
 	}
-	texts := make([]rewriteText, len(articles))
-	samples := make([][]uint32, len(articles))
-	parallel(len(articles), func(i int) {
-		rs := d.rewritePool.Get().(*rewriteShinglers)
-		texts[i] = rs.text(articles[i].Text)
-		d.rewritePool.Put(rs)
-		samples[i] = sampleShingles(nil, texts[i].union, d.h.s2)
+	samples := make([][]uint32, len(docs))
+	err := parallelCtx(ctx, workers, len(docs), func(sc *pairScratch, i int) {
+		t := sc.ev.rewriteText(docs[i].Evidence)
+		samples[i] = d.rewriteSamples(&t)
 	})
+	if err != nil {
+		return nil, err
+	}
 	var candidates []pair
 	for _, p := range samplePairs(samples) {
 		if single[p.i] || single[p.j] {
 			candidates = append(candidates, p)
 		}
+	}
+	samples = nil
+	// Rewrite views of the articles in candidate pairs only.
+	need := make([]bool, len(docs))
+	for _, p := range candidates {
+		need[p.i], need[p.j] = true, true
+	}
+	texts := make([]rewriteText, len(docs))
+	err = parallelCtx(ctx, workers, len(docs), func(sc *pairScratch, i int) {
+		if need[i] {
+			texts[i] = sc.ev.rewriteText(docs[i].Evidence)
+		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	type match struct {
 		short, long int
@@ -260,7 +197,7 @@ func (d *Deduper) rewriteEdges(articles []Article, single []bool) []edge {
 		groups[len(groups)-1][1] = k + 1
 	}
 	var sets sync.Pool
-	parallel(len(groups), func(g int) {
+	err = parallelCtx(ctx, workers, len(groups), func(_ *pairScratch, g int) {
 		var set *u64Set
 		for k := groups[g][0]; k < groups[g][1]; k++ {
 			p := candidates[k]
@@ -271,16 +208,6 @@ func (d *Deduper) rewriteEdges(articles []Article, single []bool) []edge {
 			if !single[short] || len(texts[short].sents) < rewriteMinSentences {
 				continue
 			}
-			// Jaccard is at most the ratio of the set sizes: a pair
-			// too unequal cannot reach the bar, and a huge article
-			// would otherwise cost a full pass per candidate.
-			nu, nl := len(texts[short].union), len(texts[long].union)
-			if float64(min(nu, nl)) < rewriteUnion*float64(max(nu, nl)) {
-				continue
-			}
-			if nu == 0 || nl == 0 {
-				continue
-			}
 			if set == nil {
 				set, _ = sets.Get().(*u64Set)
 				if set == nil {
@@ -288,12 +215,7 @@ func (d *Deduper) rewriteEdges(articles []Article, single []bool) []edge {
 				}
 				set.reset(texts[p.i].union)
 			}
-			inter := set.count(texts[p.j].union)
-			u := float64(inter) / float64(nu+nl-inter)
-			if u < rewriteUnion {
-				continue
-			}
-			if c := sentenceCoverage(texts[short], texts[long]); c >= rewriteCoverage {
+			if c, u, ok := rewriteMatch(&texts[short], &texts[long], set, texts[p.j].union); ok {
 				found[k] = &match{short, long, c, u}
 			}
 		}
@@ -301,6 +223,9 @@ func (d *Deduper) rewriteEdges(articles []Article, single []bool) []edge {
 			sets.Put(set)
 		}
 	})
+	if err != nil {
+		return nil, err
+	}
 	best := make(map[int]*match)
 	for _, m := range found {
 		if m == nil {
@@ -312,23 +237,14 @@ func (d *Deduper) rewriteEdges(articles []Article, single []bool) []edge {
 		}
 	}
 	edges := make([]edge, 0, len(best))
+	var sc evScratch
+	var buf []uint64
 	for _, m := range best {
-		s := d.h.Compare(articles[m.short].Text, articles[m.long].Text)
+		var s Score
+		s, buf = sc.score(docs[m.short].Evidence, docs[m.long].Evidence, &d.rules.cfg, buf)
 		i, j := min(m.short, m.long), max(m.short, m.long)
 		edges = append(edges, edge{i: i, j: j, sim: s.Similarity, cont: s.Containment, coverage: m.coverage})
 	}
-	slices.SortFunc(edges, func(x, y edge) int { return cmp.Or(cmp.Compare(x.i, y.i), cmp.Compare(x.j, y.j)) })
-	return edges
-}
-
-// rewritePool returns a pool of rewriteShinglers for cfg.
-func rewritePool(cfg shingle.Config) *sync.Pool {
-	return &sync.Pool{New: func() any {
-		rs, err := newRewriteShinglers(cfg)
-		if err != nil {
-			// The Hasher validated cfg; sizes 1-3 are valid.
-			panic(err)
-		}
-		return rs
-	}}
+	sortEdges(edges)
+	return edges, nil
 }

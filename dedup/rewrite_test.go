@@ -103,7 +103,7 @@ func TestClusterHeavyRewrite(t *testing.T) {
 	require.Less(t, s.Similarity, d.Config().Threshold*trimmedFloor)
 
 	// The partial reuse is no copy either.
-	require.False(t, d.isCopy(d.Compare(rwSource, rwPartial).Similarity, d.Compare(rwSource, rwPartial).Containment))
+	require.False(t, d.rules.isCopy(d.Compare(rwSource, rwPartial).Similarity, d.Compare(rwSource, rwPartial).Containment))
 
 	res, err := d.Cluster([]Article{
 		{ID: "source", Text: rwSource},
@@ -164,7 +164,7 @@ func TestClusterPairsOnceAfterRewrite(t *testing.T) {
 	require.NoError(t, err)
 	for _, l := range []string{short + " " + long1, long2 + " " + short} {
 		sc := d.Compare(short, l)
-		require.True(t, sc.Similarity < d.Config().Threshold && d.isCopy(sc.Similarity, sc.Containment), "fixture: %+v", sc)
+		require.True(t, sc.Similarity < d.Config().Threshold && d.rules.isCopy(sc.Similarity, sc.Containment), "fixture: %+v", sc)
 	}
 	arts := []Article{
 		{ID: "short", Text: short}, {ID: "long1", Text: short + " " + long1}, {ID: "long2", Text: long2 + " " + short},

@@ -79,10 +79,11 @@ const maxFreeSigners = 64
 
 // signer is the per-goroutine state of a Hasher.
 type signer struct {
-	sh  *shingle.Shingler
-	mw  *minhash.MinWise // nil in the OPH mode
-	set []uint64
-	buf [8]byte // a shingle as go-minhash takes it
+	sh    *shingle.Shingler
+	mw    *minhash.MinWise // nil in the OPH mode
+	set   []uint64
+	words []shingle.Word // Evidence scratch (Hasher.Doc)
+	buf   [8]byte        // a shingle as go-minhash takes it
 
 	// WordSimilarity's scratch.
 	terms, restA, restB       []string

@@ -27,7 +27,7 @@ type Record struct {
 	// reuse, heavy rewrites) is computed from the texts in
 	// Deduper.Cluster. It is reserved for that evidence in the streaming
 	// path; today only code that calls a Store directly fills it.
-	Sentences []uint32
+	Evidence []uint32
 }
 
 // Store keeps an Index's documents and LSH band postings. The in-memory
@@ -278,7 +278,7 @@ func (s *memStore) addRecord(rec Record) uint32 {
 	blk := s.block(doc)
 	copy(blk, rec.Values)
 	s.setTail(blk, rec.ID, rec.Shingles)
-	s.sent.set(doc, rec.Sentences)
+	s.sent.set(doc, rec.Evidence)
 	s.byID[rec.ID] = doc
 	return doc
 }
@@ -678,10 +678,10 @@ func distinct(docs, set []uint32) ([]uint32, []uint32) {
 func (s *memStore) record(d uint32) Record {
 	blk := s.block(d)
 	return Record{
-		ID:        s.ids[d],
-		Values:    blk[:s.k:s.k],
-		Shingles:  int(blk[s.k+s.bands]),
-		Sentences: s.sent.get(d),
+		ID:       s.ids[d],
+		Values:   blk[:s.k:s.k],
+		Shingles: int(blk[s.k+s.bands]),
+		Evidence: s.sent.get(d),
 	}
 }
 
@@ -721,7 +721,7 @@ func (s *memStore) Get(id string) (Record, bool, error) {
 	}
 	rec := s.record(doc)
 	rec.Values = slices.Clone(rec.Values)
-	rec.Sentences = slices.Clone(rec.Sentences)
+	rec.Evidence = slices.Clone(rec.Evidence)
 	return rec, true, nil
 }
 

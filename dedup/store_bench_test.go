@@ -186,7 +186,7 @@ func TestStoreRandomModel(t *testing.T) {
 			if rng.Intn(2) == 0 {
 				sent = []uint32{uint32(step), uint32(step) + 1}
 			}
-			if err := s.Add(Record{ID: id, Values: v, Sentences: sent}, bandKeys(nil, v, bands, rows)); err != nil {
+			if err := s.Add(Record{ID: id, Values: v, Evidence: sent}, bandKeys(nil, v, bands, rows)); err != nil {
 				t.Fatal(err)
 			}
 			model[id] = v
@@ -202,8 +202,8 @@ func TestStoreRandomModel(t *testing.T) {
 		if !ok || !slices.Equal(r.Values, model[id]) {
 			t.Fatalf("Get(%s) = %v, %v", id, r, ok)
 		}
-		if len(r.Sentences) != 0 && (len(r.Sentences) != 2 || "d"+fmt.Sprint(r.Sentences[0]) != id) {
-			t.Fatalf("Get(%s) sentences %v", id, r.Sentences)
+		if len(r.Evidence) != 0 && (len(r.Evidence) != 2 || "d"+fmt.Sprint(r.Evidence[0]) != id) {
+			t.Fatalf("Get(%s) sentences %v", id, r.Evidence)
 		}
 	}
 	// The bulk path builds the same postings.

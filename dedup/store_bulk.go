@@ -124,7 +124,7 @@ type sentences struct {
 }
 
 const (
-	sentLenBits = 25 // MaxSavedSentences = 1<<24 fits
+	sentLenBits = 25 // MaxSavedEvidence = 1<<24 fits
 	sentLenMask = 1<<sentLenBits - 1
 	sentLong    = sentLenMask // ref length: the sketch is in long
 )

@@ -67,6 +67,10 @@ const (
 type cacheEntry struct {
 	word string
 	stem string
+	// stopWord is whether word is a stop word of the language, looked up
+	// on first need whatever Config.StopWords says (AppendWords): 0 not
+	// yet known, 1 no, 2 yes.
+	stopWord uint8
 }
 
 // term is what the cache knows of one word.

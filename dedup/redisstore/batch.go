@@ -113,7 +113,7 @@ type recorder struct {
 var errRecorder = errors.New("redisstore: internal error: recorder only records Add")
 
 func (r *recorder) Add(rec dedup.Record, keys []uint64) error {
-	rec.Values, rec.Sentences = slices.Clone(rec.Values), slices.Clone(rec.Sentences)
+	rec.Values, rec.Evidence = slices.Clone(rec.Values), slices.Clone(rec.Evidence)
 	r.rec, r.keys, r.added = rec, slices.Clone(keys), true
 	return nil
 }

@@ -14,11 +14,11 @@ import (
 func TestRecorderCopies(t *testing.T) {
 	vals, sents, keys := []uint32{1, 2, 3}, []uint32{7, 8}, []uint64{4, 5}
 	var r recorder
-	if err := r.Add(dedup.Record{ID: "a", Values: vals, Sentences: sents, Shingles: 3}, keys); err != nil {
+	if err := r.Add(dedup.Record{ID: "a", Values: vals, Evidence: sents, Shingles: 3}, keys); err != nil {
 		t.Fatal(err)
 	}
 	vals[0], sents[0], keys[0] = 99, 99, 99
-	if !slices.Equal(r.rec.Values, []uint32{1, 2, 3}) || !slices.Equal(r.rec.Sentences, []uint32{7, 8}) || !slices.Equal(r.keys, []uint64{4, 5}) {
-		t.Fatalf("recorder shares the caller's slices: values %v, sentences %v, keys %v", r.rec.Values, r.rec.Sentences, r.keys)
+	if !slices.Equal(r.rec.Values, []uint32{1, 2, 3}) || !slices.Equal(r.rec.Evidence, []uint32{7, 8}) || !slices.Equal(r.keys, []uint64{4, 5}) {
+		t.Fatalf("recorder shares the caller's slices: values %v, sentences %v, keys %v", r.rec.Values, r.rec.Evidence, r.keys)
 	}
 }

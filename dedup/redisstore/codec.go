@@ -16,7 +16,7 @@ const docVersion = 1
 //	uvarint len(ID), ID
 //	uvarint Shingles
 //	uvarint len(Values), Values as 4-byte little-endian
-//	uvarint len(Sentences), Sentences as 4-byte little-endian
+//	uvarint len(Evidence), Evidence as 4-byte little-endian
 func appendDoc(dst []byte, rec dedup.Record) []byte {
 	dst = append(dst, docVersion)
 	dst = binary.AppendUvarint(dst, uint64(len(rec.ID)))
@@ -26,8 +26,8 @@ func appendDoc(dst []byte, rec dedup.Record) []byte {
 	for _, v := range rec.Values {
 		dst = binary.LittleEndian.AppendUint32(dst, v)
 	}
-	dst = binary.AppendUvarint(dst, uint64(len(rec.Sentences)))
-	for _, v := range rec.Sentences {
+	dst = binary.AppendUvarint(dst, uint64(len(rec.Evidence)))
+	for _, v := range rec.Evidence {
 		dst = binary.LittleEndian.AppendUint32(dst, v)
 	}
 	return dst
@@ -84,7 +84,7 @@ func (r *docReader) uint32s(dst []uint32) []uint32 {
 	return dst
 }
 
-// decodeDoc decodes blob into a Record whose Values and Sentences are
+// decodeDoc decodes blob into a Record whose Values and Evidence are
 // appended to vals[:0] and sents[:0] (pass nil for fresh slices). The ID
 // shares blob's memory.
 func decodeDoc(blob string, vals, sents []uint32) (dedup.Record, error) {
@@ -100,15 +100,15 @@ func decodeDoc(blob string, vals, sents []uint32) (dedup.Record, error) {
 	}
 	rec.Shingles = int(min(r.uvarint(), 1<<31-1))
 	rec.Values = r.uint32s(vals[:0])
-	rec.Sentences = r.uint32s(sents[:0])
+	rec.Evidence = r.uint32s(sents[:0])
 	if r.err == nil && len(r.s) != 0 {
 		r.fail("trailing bytes")
 	}
 	if r.err != nil {
 		return dedup.Record{}, r.err
 	}
-	if len(rec.Sentences) == 0 {
-		rec.Sentences = nil
+	if len(rec.Evidence) == 0 {
+		rec.Evidence = nil
 	}
 	return rec, nil
 }

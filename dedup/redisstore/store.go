@@ -70,7 +70,7 @@ type Options struct {
 //
 // A Store is safe for concurrent use by multiple goroutines, and any
 // number of Stores, in any number of processes, may use one namespace at
-// once. The Values and Sentences of a Record from Get are the caller's;
+// once. The Values and Evidence of a Record from Get are the caller's;
 // those passed to a Candidates or Range callback are valid only during
 // the call, as the dedup.Store contract says.
 type Store struct {
@@ -352,7 +352,7 @@ func (s *Store) each(blobs []string, fn func(dedup.Record) bool) error {
 		if err != nil {
 			return err
 		}
-		vals, sents = rec.Values, rec.Sentences
+		vals, sents = rec.Values, rec.Evidence
 		if !fn(rec) {
 			return nil
 		}

@@ -444,12 +444,12 @@ func TestCandidatesSkipsMissingRecords(t *testing.T) {
 }
 
 func TestDecodeDoc(t *testing.T) {
-	rec := dedup.Record{ID: "id-é", Values: []uint32{0, 1, 1<<32 - 1, 12345}, Shingles: 300, Sentences: []uint32{9, 99}}
+	rec := dedup.Record{ID: "id-é", Values: []uint32{0, 1, 1<<32 - 1, 12345}, Shingles: 300, Evidence: []uint32{9, 99}}
 	blob := string(appendDoc(nil, rec))
 	got, err := decodeDoc(blob, nil, nil)
 	require.NoError(t, err)
 	require.Equal(t, rec, got)
-	rec.Sentences = nil
+	rec.Evidence = nil
 	got, err = decodeDoc(string(appendDoc(nil, rec)), make([]uint32, 0, 8), nil)
 	require.NoError(t, err)
 	require.Equal(t, rec, got)

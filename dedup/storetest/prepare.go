@@ -39,7 +39,7 @@ type capture struct{ p Prepared }
 func (c *capture) Add(rec dedup.Record, keys []uint64) error {
 	// Like any Store, copy what the caller may reuse.
 	rec.Values = slices.Clone(rec.Values)
-	rec.Sentences = slices.Clone(rec.Sentences)
+	rec.Evidence = slices.Clone(rec.Evidence)
 	c.p = Prepared{Record: rec, Keys: slices.Clone(keys)}
 	return nil
 }

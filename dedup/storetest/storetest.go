@@ -56,7 +56,7 @@ func run(t *testing.T, cfg dedup.Config, newStore NewStore) {
 	}{
 		{"AddGet", testAddGet},
 		{"StoreOwnsValues", testStoreOwnsValues},
-		{"Sentences", testSentences},
+		{"Evidence", testEvidence},
 		{"DuplicateID", testDuplicateID},
 		{"WrongShape", testWrongShape},
 		{"Remove", testRemove},
@@ -173,9 +173,9 @@ func requireSameRecord(t testing.TB, want, got dedup.Record) {
 	require.Equal(t, want.ID, got.ID)
 	require.Equal(t, want.Values, got.Values, "Values of %q", want.ID)
 	require.Equal(t, want.Shingles, got.Shingles, "Shingles of %q", want.ID)
-	require.Equal(t, len(want.Sentences), len(got.Sentences), "Sentences of %q", want.ID)
-	if len(want.Sentences) > 0 {
-		require.Equal(t, want.Sentences, got.Sentences, "Sentences of %q", want.ID)
+	require.Equal(t, len(want.Evidence), len(got.Evidence), "Sentences of %q", want.ID)
+	if len(want.Evidence) > 0 {
+		require.Equal(t, want.Evidence, got.Evidence, "Sentences of %q", want.ID)
 	}
 }
 
@@ -207,15 +207,15 @@ func testStoreOwnsValues(f *fixture) {
 	require.Equal(f.t, want, again.Values, "Get returned the store's own Values slice")
 }
 
-func testSentences(f *fixture) {
+func testEvidence(f *fixture) {
 	d := f.prepare("a", f.story())
-	d.rec.Sentences = []uint32{3, 17, 1 << 20, 1<<32 - 1}
+	d.rec.Evidence = []uint32{3, 17, 1 << 20, 1<<32 - 1}
 	require.NoError(f.t, f.store.Add(d.rec, d.keys))
 	f.requireStored(d)
 	var seen bool
 	require.NoError(f.t, f.store.Candidates(d.keys, func(r dedup.Record) bool {
 		seen = true
-		assert.Equal(f.t, d.rec.Sentences, r.Sentences, "Candidates' Sentences")
+		assert.Equal(f.t, d.rec.Evidence, r.Evidence, "Candidates' Sentences")
 		assert.Equal(f.t, d.rec.Values, r.Values, "Candidates' Values")
 		assert.Equal(f.t, d.rec.Shingles, r.Shingles, "Candidates' Shingles")
 		return true
@@ -334,7 +334,7 @@ func testCandidates(f *fixture) {
 	var recs []dedup.Record
 	require.NoError(f.t, f.store.Candidates(originals[0].keys, func(r dedup.Record) bool {
 		r.Values = slices.Clone(r.Values)
-		r.Sentences = slices.Clone(r.Sentences)
+		r.Evidence = slices.Clone(r.Evidence)
 		recs = append(recs, r)
 		return true
 	}))

@@ -90,9 +90,9 @@ func (s *refStore) Add(rec dedup.Record, keys []uint64) error {
 	if s.bug != aliasesValues {
 		rec.Values = slices.Clone(rec.Values)
 	}
-	rec.Sentences = slices.Clone(rec.Sentences)
+	rec.Evidence = slices.Clone(rec.Evidence)
 	if s.bug == dropsSentences {
-		rec.Sentences = nil
+		rec.Evidence = nil
 	}
 	s.recs[rec.ID] = rec
 	s.keys[rec.ID] = slices.Clone(keys)
@@ -177,7 +177,7 @@ func (s *refStore) Get(id string) (dedup.Record, bool, error) {
 	if s.bug != aliasesValues {
 		r.Values = slices.Clone(r.Values)
 	}
-	r.Sentences = slices.Clone(r.Sentences)
+	r.Evidence = slices.Clone(r.Evidence)
 	return r, true, nil
 }
 
