@@ -196,6 +196,20 @@ func (d *Deduper) AddDoc(id string, doc Doc) (Result, error) {
 	return res, nil
 }
 
+// ClusterOf returns the name of the cluster of an article added with Add
+// (the ID of the cluster's first article), and false if this Deduper has
+// not added it.
+func (d *Deduper) ClusterOf(id string) (string, bool) {
+	st := d.st
+	st.mu.Lock() // find compresses paths
+	defer st.mu.Unlock()
+	n, ok := st.num[id]
+	if !ok {
+		return "", false
+	}
+	return st.name[st.find(n)], true
+}
+
 func (r *Result) addMerge(name string) {
 	if name != "" {
 		r.Merged = append(r.Merged, name)
@@ -260,13 +274,13 @@ func (d *Deduper) decide(doc Doc) (Result, []link, rewriteFound, error) {
 	if d.rules.rewrites && doc.Evidence.valid() {
 		t := sc.rewriteText(doc.Evidence)
 		rw.samples = d.rewriteSamples(&t)
-		if len(links) == 0 {
-			var m *Match
-			m, rw.attach = d.rewrites(&sc, doc.Evidence, &t, rw.samples)
-			if m != nil {
-				rw.best = m.ID
-				matches = append(matches, *m)
-			}
+		// Articles alone may be rewrites of this one whatever its
+		// other links; this one is a rewrite only if it has none.
+		var m *Match
+		m, rw.attach = d.rewrites(&sc, doc.Evidence, &t, rw.samples, len(links) == 0)
+		if m != nil {
+			rw.best = m.ID
+			matches = append(matches, *m)
 		}
 	}
 	res := Result{New: len(matches) == 0, Matches: matches}
@@ -276,12 +290,12 @@ func (d *Deduper) decide(doc Doc) (Result, []link, rewriteFound, error) {
 	return res, links, rw, nil
 }
 
-// rewrites looks for heavy rewrites between a new article with no other
-// link (its rewrite view t and samples) and the indexed articles that
-// share a sampled content-word shingle with it: the article it is a
-// rewrite of, if any (the best by coverage, then union), and the articles
-// alone in their clusters that are rewrites of it.
-func (d *Deduper) rewrites(sc *evScratch, own Evidence, t *rewriteText, samples []uint32) (*Match, []string) {
+// rewrites looks for heavy rewrites between a new article (its Evidence,
+// rewrite view t and samples) and the indexed articles that share a
+// sampled content-word shingle with it: the article it is a rewrite of,
+// if it has no other link (alone), the best by coverage, then union; and
+// the articles alone in their clusters that are rewrites of it.
+func (d *Deduper) rewrites(sc *evScratch, own Evidence, t *rewriteText, samples []uint32, alone bool) (*Match, []string) {
 	st := d.st
 	st.mu.RLock()
 	var cands []int32
@@ -317,7 +331,7 @@ func (d *Deduper) rewrites(sc *evScratch, own Evidence, t *rewriteText, samples 
 		if o.words < t.words {
 			short, long = &o, t
 		}
-		if short == &o && !single[k] {
+		if short == &o && !single[k] || short == t && !alone {
 			continue
 		}
 		cov, u, ok := rewriteMatch(short, long, &set, o.union)

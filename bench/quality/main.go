@@ -11,8 +11,9 @@
 // Deduper.Cluster and scored with pair precision, recall and F1, the
 // adjusted Rand index and B-cubed F1. With -stream they are fed to
 // Deduper.Add one at a time in file order instead, as a streaming user
-// would, and each document joins the clusters of every article Add lists
-// in Matches (the ARI of following CopyOf alone is printed too). Pairs (objects with "text1",
+// would, and each document is scored in the cluster the library keeps
+// for it (Deduper.ClusterOf; the ARI of following CopyOf alone is
+// printed too). Pairs (objects with "text1",
 // "text2", "label" 0/1) are scored with Deduper.WordSimilarity, the
 // library's measure for sentences, against dedup.DefaultWordThreshold
 // (or -threshold); -measure shingles scores them with the shingle Jaccard
@@ -152,24 +153,16 @@ type docFigures struct {
 }
 
 // streamClusters adds docs to d one at a time, in order, and returns each
-// document's cluster as a streaming user would keep it: a document joins
-// (and merges) the clusters of every article listed in Add's Matches. It
+// document's cluster as the library keeps it (Deduper.ClusterOf once
+// every document is added; Add's Result.Cluster names it as it goes). It
 // also returns the clusters made from CopyOf alone (each copy joins the
 // cluster of its best match only). A document Add rejects (no words)
 // stays alone.
-func streamClusters(d *dedup.Deduper, docs []Document) (byMatches, byCopyOf []int, err error) {
-	parent := make([]int, len(docs))
+func streamClusters(d *dedup.Deduper, docs []Document) (byCluster, byCopyOf []int, err error) {
 	byCopyOf = make([]int, len(docs))
-	find := func(x int) int {
-		for parent[x] != x {
-			parent[x] = parent[parent[x]]
-			x = parent[x]
-		}
-		return x
-	}
 	pos := make(map[string]int, len(docs))
 	for i, doc := range docs {
-		parent[i], byCopyOf[i] = i, i
+		byCopyOf[i] = i
 		res, err := d.Add(doc.ID, doc.Text)
 		if errors.Is(err, dedup.ErrEmpty) {
 			continue
@@ -181,16 +174,21 @@ func streamClusters(d *dedup.Deduper, docs []Document) (byMatches, byCopyOf []in
 		if !res.New {
 			byCopyOf[i] = byCopyOf[pos[res.CopyOf]]
 		}
-		for _, m := range res.Matches {
-			a, b := find(i), find(pos[m.ID])
-			parent[max(a, b)] = min(a, b)
+	}
+	byCluster = make([]int, len(docs))
+	label := make(map[string]int)
+	for i, doc := range docs {
+		name, ok := d.ClusterOf(doc.ID)
+		if !ok {
+			byCluster[i] = -1 - i // never added: alone
+			continue
 		}
+		if _, seen := label[name]; !seen {
+			label[name] = len(label)
+		}
+		byCluster[i] = label[name]
 	}
-	byMatches = make([]int, len(docs))
-	for i := range docs {
-		byMatches[i] = find(i)
-	}
-	return byMatches, byCopyOf, nil
+	return byCluster, byCopyOf, nil
 }
 
 func evalDocs(cfg dedup.Config, docs []Document, gold []string, stream bool) (docFigures, error) {
