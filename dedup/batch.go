@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Doc is what the library keeps of one article once its text is read:
@@ -19,6 +20,9 @@ type Doc struct {
 	// Evidence is the article's compact record (nil for a text with no
 	// words or over MaxEvidenceWords words).
 	Evidence Evidence
+	// Time is the article's time, for Index.Expire; the zero Time means
+	// the time it is added.
+	Time time.Time
 }
 
 // Doc signs text and records its Evidence, from one pass over the text.
@@ -262,6 +266,7 @@ func (d *Deduper) lshEdges(ctx context.Context, ids []string, pos map[string]int
 	if err != nil {
 		return nil, err
 	}
+	ix.st = nil // the batch keeps its own clusters
 	for i := range docs {
 		if docs[i].Signature.Empty() {
 			continue

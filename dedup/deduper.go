@@ -16,8 +16,7 @@ type Deduper struct {
 	h     *Hasher
 	ix    *Index
 	rules rules
-	mu    sync.Mutex // serializes Add's query and insert, and guards st
-	st    *streamState
+	mu    sync.Mutex // serializes Add's query and insert
 }
 
 // New returns a Deduper with an empty in-memory index, or an error
@@ -36,7 +35,7 @@ func New(cfg Config) (*Deduper, error) {
 
 // newDeduper returns a Deduper over ix.
 func newDeduper(h *Hasher, ix *Index) *Deduper {
-	return &Deduper{h: h, ix: ix, rules: newRules(h.cfg), st: newStreamState()}
+	return &Deduper{h: h, ix: ix, rules: newRules(h.cfg)}
 }
 
 // NewWithIndex returns a Deduper that signs with cfg and indexes into ix,

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 )
 
 // Match is an indexed document found similar to a query.
@@ -36,6 +37,14 @@ type Index struct {
 	cfg   Config
 	fp    uint64
 	store Store
+	rules rules
+	s2    uint64      // the sample seed (sampleSeed)
+	st    *indexState // nil in a batch's own index
+}
+
+// newIndex returns an Index over store; cfg has its defaults.
+func newIndex(cfg Config, store Store) *Index {
+	return &Index{cfg: cfg, fp: cfg.fingerprint(), store: store, rules: newRules(cfg), s2: sampleSeed(cfg), st: newIndexState()}
 }
 
 // NewIndex returns an empty in-memory index for cfg, or an error wrapping
@@ -47,7 +56,7 @@ func NewIndex(cfg Config) (*Index, error) {
 		return nil, err
 	}
 	cfg = cfg.WithDefaults()
-	return &Index{cfg: cfg, fp: cfg.fingerprint(), store: newMemStore(cfg.NumHashes, cfg.Bands, cfg.Rows)}, nil
+	return newIndex(cfg, newMemStore(cfg.NumHashes, cfg.Bands, cfg.Rows)), nil
 }
 
 // NewMemoryStore returns an empty in-memory Store for cfg: the store that
@@ -89,7 +98,40 @@ func NewIndexWithStore(cfg Config, store Store) (*Index, error) {
 			return nil, fmt.Errorf("%w: store made for another config", ErrConfigMismatch)
 		}
 	}
-	return &Index{cfg: cfg, fp: cfg.fingerprint(), store: store}, nil
+	ix := newIndex(cfg, store)
+	if err := ix.adopt(); err != nil {
+		return nil, err
+	}
+	return ix, nil
+}
+
+// adopt gives every document the store holds already a place in the
+// index's state: alone in its cluster, with the present as its time.
+func (ix *Index) adopt() error {
+	type doc struct {
+		id string
+		ev Evidence
+	}
+	if n, err := ix.store.Len(); err != nil || n == 0 {
+		return err
+	}
+	var docs []doc
+	err := ix.store.Range(func(r Record) bool {
+		docs = append(docs, doc{r.ID, Evidence(slices.Clone(r.Evidence))})
+		return true
+	})
+	if err != nil {
+		return fmt.Errorf("dedup: reading the store's documents: %w", err)
+	}
+	now := time.Now().UnixNano()
+	ix.st.mu.Lock()
+	defer ix.st.mu.Unlock()
+	for _, d := range docs {
+		if _, ok := ix.st.num[d.id]; !ok {
+			ix.st.add(d.id, now, "", ix.docSamples(d.ev))
+		}
+	}
+	return nil
 }
 
 // Config returns the index's configuration, with defaults filled in.
@@ -169,7 +211,33 @@ func (ix *Index) add(id string, doc Doc) error {
 	// The store copies the values (Store.Add), so the scratch is reused.
 	qs := ix.prepare(sig)
 	defer queryPool.Put(qs)
-	return ix.store.Add(Record{ID: id, Values: qs.vals, Shingles: sig.shingles, Evidence: doc.Evidence}, qs.keys)
+	if err := ix.store.Add(Record{ID: id, Values: qs.vals, Shingles: sig.shingles, Evidence: doc.Evidence}, qs.keys); err != nil {
+		return err
+	}
+	if ix.st != nil {
+		samples := ix.docSamples(doc.Evidence)
+		ix.st.mu.Lock()
+		ix.st.add(id, timeOf(doc.Time), "", samples)
+		ix.st.mu.Unlock()
+	}
+	return nil
+}
+
+// docSamples returns the rewrite samples of a document's Evidence (none
+// when the rewrite rule is off).
+func (ix *Index) docSamples(ev Evidence) []uint32 {
+	if !ix.rules.rewrites || !ev.valid() {
+		return nil
+	}
+	var sc evScratch
+	t := sc.rewriteText(ev)
+	return ix.rewriteSamples(&t)
+}
+
+// rewriteSamples returns the sampled content-word shingles of a rewrite
+// view: two articles that share one are heavy-rewrite candidates.
+func (ix *Index) rewriteSamples(t *rewriteText) []uint32 {
+	return sampleShingles(nil, t.union, ix.s2)
 }
 
 // AddBatch indexes sigs[i] under ids[i] for every i, all or nothing: if
@@ -213,7 +281,18 @@ func (ix *Index) AddBatch(ids []string, sigs []Signature) error {
 		}
 	}
 	if ms, ok := ix.store.(*memStore); ok {
-		return ms.addBatch(ids, sigs)
+		if err := ms.addBatch(ids, sigs); err != nil {
+			return err
+		}
+		if ix.st != nil {
+			now := time.Now().UnixNano()
+			ix.st.mu.Lock()
+			for _, id := range ids {
+				ix.st.add(id, now, "", nil)
+			}
+			ix.st.mu.Unlock()
+		}
+		return nil
 	}
 	for _, id := range ids {
 		if _, ok, err := ix.store.Get(id); err != nil {
@@ -235,8 +314,49 @@ func (ix *Index) AddBatch(ids []string, sigs []Signature) error {
 	return nil
 }
 
-// Remove deletes id from the index and reports whether it was there.
-func (ix *Index) Remove(id string) (bool, error) { return ix.store.Remove(id) }
+// Remove deletes id from the index and reports whether it was there. Its
+// cluster keeps its name and its other documents.
+func (ix *Index) Remove(id string) (bool, error) {
+	var samples []uint32
+	if ix.st != nil {
+		ev, _, _ := ix.evidence(id)
+		samples = ix.docSamples(ev)
+	}
+	ok, err := ix.store.Remove(id)
+	if err == nil && ix.st != nil {
+		ix.st.mu.Lock()
+		ix.st.remove(id, samples)
+		ix.st.mu.Unlock()
+	}
+	return ok, err
+}
+
+// Expire removes every document whose time (Doc.Time, or the time it was
+// added when that was zero) is before before, and returns how many it
+// removed. Clusters keep their names and their other documents. Expire
+// knows the documents this process added or loaded: with a Store shared
+// between processes, each process expires its own (and redisstore can
+// expire documents by a TTL itself). On a Store error it stops, and the
+// documents not yet removed stay indexed.
+func (ix *Index) Expire(before time.Time) (int, error) {
+	if ix.st == nil {
+		return 0, nil
+	}
+	ix.st.mu.RLock()
+	old := ix.st.expired(nil, before.UnixNano())
+	ix.st.mu.RUnlock()
+	n := 0
+	for _, id := range old {
+		ok, err := ix.Remove(id)
+		if err != nil {
+			return n, err
+		}
+		if ok {
+			n++
+		}
+	}
+	return n, nil
+}
 
 // Candidates returns the IDs of the indexed documents that share at least
 // one LSH band with sig, unverified, sorted. See AppendCandidates.
@@ -281,10 +401,13 @@ func appendCandidateIDs(store Store, dst []string, keys []uint64) ([]string, err
 	return dst, err
 }
 
-// Query returns the indexed documents whose estimated similarity to sig
-// reaches the index's threshold, most similar first (ties by ID).
+// Query returns the indexed documents that a document of signature sig
+// copies by the decision rules, most similar first: QueryDoc without
+// Evidence, so on the signatures' estimates and without heavy rewrites.
+// Use QueryDoc (or Deduper.Check) with a Doc from Hasher.Doc for the
+// exact answer.
 func (ix *Index) Query(sig Signature) ([]Match, error) {
-	return ix.AppendQuery(nil, sig, ix.cfg.Threshold)
+	return ix.QueryDoc(Doc{Signature: sig})
 }
 
 // AppendQuery appends to dst the indexed documents whose estimated

@@ -153,7 +153,7 @@ func (d *Deduper) rewriteEdges(ctx context.Context, docs []batchDoc, single []bo
 	samples := make([][]uint32, len(docs))
 	err := parallelCtx(ctx, workers, len(docs), func(sc *pairScratch, i int) {
 		t := sc.ev.rewriteText(docs[i].Evidence)
-		samples[i] = d.rewriteSamples(&t)
+		samples[i] = d.ix.rewriteSamples(&t)
 	})
 	if err != nil {
 		return nil, err

@@ -99,7 +99,7 @@ func NewHasher(cfg Config) (*Hasher, error) {
 	}
 	cfg = cfg.WithDefaults()
 	s1 := mix64(cfg.Seed ^ 0x5851f42d4c957f2d)
-	s2 := mix64(cfg.Seed ^ 0x14057b7ef767814f)
+	s2 := sampleSeed(cfg)
 	h := &Hasher{
 		cfg: cfg,
 		fp:  cfg.fingerprint(),
@@ -339,3 +339,7 @@ func intersectSorted(x, y []uint64) int {
 	}
 	return inter
 }
+
+// sampleSeed is the seed of the OPH densification and of the shingle
+// samplers (sampleShingles) under cfg.
+func sampleSeed(cfg Config) uint64 { return mix64(cfg.Seed ^ 0x14057b7ef767814f) }

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"sync"
 )
 
 // Result is the answer of Add (or Check) for one article.
@@ -33,59 +32,6 @@ type Result struct {
 	// article's cluster because of it: shorter articles found inside it
 	// (trimmed copies) or reworded from it (heavy rewrites).
 	Attached []string `json:"attached,omitempty"`
-}
-
-// streamState is what a Deduper keeps beside its index for the stream:
-// the clusters of the articles added, and the sampled content-word
-// shingles that propose heavy-rewrite candidates. Guarded by mu; Add
-// also holds Deduper.mu.
-type streamState struct {
-	mu       sync.RWMutex
-	num      map[string]int32 // article -> number
-	ids      []string
-	parent   []int32
-	name     []string // cluster name, at a root
-	size     []int32  // cluster size, at a root
-	attached []bool   // joined as the shorter side of a weak link
-	rewrite  map[uint32][]int32
-}
-
-func newStreamState() *streamState {
-	return &streamState{num: make(map[string]int32), rewrite: make(map[uint32][]int32)}
-}
-
-func (st *streamState) find(x int32) int32 {
-	for st.parent[x] != x {
-		st.parent[x] = st.parent[st.parent[x]]
-		x = st.parent[x]
-	}
-	return x
-}
-
-// union joins the clusters of a and b, keeping the older name, and
-// returns the name given up ("" if they were one).
-func (st *streamState) union(a, b int32) string {
-	a, b = st.find(a), st.find(b)
-	if a == b {
-		return ""
-	}
-	if b < a {
-		a, b = b, a
-	}
-	st.parent[b] = a
-	st.size[a] += st.size[b]
-	return st.name[b]
-}
-
-// maxRewritePostings: a sampled content-word shingle found in more
-// articles than this proposes no more heavy-rewrite candidates (as
-// maxPostings in a batch).
-const maxRewritePostings = maxPostings
-
-// rewriteSamples returns the sampled content-word shingles of a rewrite
-// view.
-func (d *Deduper) rewriteSamples(t *rewriteText) []uint32 {
-	return sampleShingles(nil, t.union, d.h.s2)
 }
 
 // link is a pair the rules accept between the article being added and an
@@ -125,29 +71,48 @@ func (d *Deduper) AddDoc(id string, doc Doc) (Result, error) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	res, links, rw, err := d.decide(doc)
+	matches, links, rw, err := d.ix.decide(doc)
 	if err != nil {
 		return Result{}, err
 	}
-	if err := d.ix.AddDoc(id, doc); err != nil {
+	res := newResult(matches)
+	res.ID = id
+	res.Cluster, res.Merged, res.Attached, err = d.ix.addLinked(id, doc, links, rw)
+	if err != nil {
 		return Result{}, err
 	}
-	res.ID = id
-	st := d.st
+	return res, nil
+}
+
+// newResult returns the Result of an article whose matches are matches.
+func newResult(matches []Match) Result {
+	res := Result{New: len(matches) == 0, Matches: matches}
+	if !res.New {
+		res.CopyOf, res.Similarity = matches[0].ID, matches[0].Similarity
+	}
+	return res
+}
+
+// addLinked indexes doc under id and puts it in a cluster by the links
+// and rewrites decide found (see Deduper.Add). It returns the cluster's
+// name, the clusters merged into it and the lone articles attached.
+func (ix *Index) addLinked(id string, doc Doc, links []link, rw rewriteFound) (cluster string, merged, attached []string, err error) {
+	if err := ix.AddDoc(id, doc); err != nil {
+		return "", nil, nil, err
+	}
+	st := ix.st
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	n := int32(len(st.ids))
-	if _, ok := st.num[id]; ok {
-		// The index refused a second Add of id above; a store shared
-		// with other processes may not know this Deduper's articles.
-		return Result{}, fmt.Errorf("%w: %q", ErrDuplicateID, id)
+	n, ok := st.num[id]
+	if !ok {
+		// Removed (or expired) by another goroutine meanwhile.
+		return "", nil, nil, nil
 	}
-	st.num[id] = n
-	st.ids = append(st.ids, id)
-	st.parent = append(st.parent, n)
-	st.name = append(st.name, id)
-	st.size = append(st.size, 1)
-	st.attached = append(st.attached, false)
+	merge := func(name string) {
+		if name != "" && name != id {
+			merged = append(merged, name)
+		}
+	}
 	weakDone := false
 	for _, l := range links {
 		j, ok := st.num[l.m.ID]
@@ -156,64 +121,52 @@ func (d *Deduper) AddDoc(id string, doc Doc) (Result, error) {
 		}
 		switch {
 		case !l.weak:
-			res.addMerge(st.union(n, j))
+			merge(st.union(n, j))
 		case l.shorter:
 			// A trimmed copy attaches once, to its best match.
-			if !weakDone {
+			if !weakDone && !st.attached[n] {
 				weakDone = true
 				st.attached[n] = true
-				res.addMerge(st.union(n, j))
+				merge(st.union(n, j))
 			}
 		case !st.attached[j] && st.find(j) != st.find(n):
 			st.attached[j] = true
 			if st.size[st.find(j)] == 1 {
-				res.Attached = append(res.Attached, l.m.ID)
+				attached = append(attached, l.m.ID)
 			}
-			res.addMerge(st.union(n, j))
+			merge(st.union(n, j))
 		}
 	}
 	for _, m := range rw.attach {
 		if j, ok := st.num[m]; ok && st.size[st.find(j)] == 1 {
-			res.Attached = append(res.Attached, m)
+			attached = append(attached, m)
 			st.union(n, j)
 		}
 	}
 	if rw.best != "" {
 		if j, ok := st.num[rw.best]; ok {
-			res.addMerge(st.union(n, j))
+			merge(st.union(n, j))
 		}
 	}
-	for _, v := range rw.samples {
-		p := st.rewrite[v]
-		if len(p) <= maxRewritePostings {
-			st.rewrite[v] = append(p, n)
-		}
-	}
-	res.Cluster = st.name[st.find(n)]
-	if res.Merged = slices.DeleteFunc(res.Merged, func(s string) bool { return s == id }); len(res.Merged) == 0 {
-		res.Merged = nil
-	}
-	return res, nil
+	return st.name[st.find(n)], merged, attached, nil
 }
 
 // ClusterOf returns the name of the cluster of an article added with Add
 // (the ID of the cluster's first article), and false if this Deduper has
 // not added it.
-func (d *Deduper) ClusterOf(id string) (string, bool) {
-	st := d.st
-	st.mu.Lock() // find compresses paths
-	defer st.mu.Unlock()
-	n, ok := st.num[id]
-	if !ok {
+func (d *Deduper) ClusterOf(id string) (string, bool) { return d.ix.ClusterOf(id) }
+
+// ClusterOf returns the name of the cluster of an indexed document (the
+// ID of the cluster's first document; Deduper.Add joins clusters, a
+// document added with AddDoc alone starts its own), and false if the
+// index does not have it in this process (see Index).
+func (ix *Index) ClusterOf(id string) (string, bool) {
+	if ix.st == nil {
 		return "", false
 	}
-	return st.name[st.find(n)], true
-}
-
-func (r *Result) addMerge(name string) {
-	if name != "" {
-		r.Merged = append(r.Merged, name)
-	}
+	ix.st.mu.Lock() // find compresses paths
+	defer ix.st.mu.Unlock()
+	return ix.st.clusterOf(id)
 }
 
 // Check reports whether text copies an article added earlier, as Add
@@ -225,8 +178,22 @@ func (d *Deduper) Check(text string) (Result, error) {
 	if doc.Signature.Empty() {
 		return Result{}, ErrEmpty
 	}
-	res, _, _, err := d.decide(doc)
-	return res, err
+	matches, _, _, err := d.ix.decide(doc)
+	if err != nil {
+		return Result{}, err
+	}
+	return newResult(matches), nil
+}
+
+// QueryDoc returns the indexed documents that doc copies by the decision
+// rules (see the package documentation): at the threshold, as a trimmed
+// copy (doc the shorter), or as a heavy rewrite (with a non-zero
+// Coverage; doc must have Evidence and no other match), most similar
+// first, the rewrite last. Pairs near the threshold are measured exactly
+// when both have Evidence. It is what Deduper.Check answers.
+func (ix *Index) QueryDoc(doc Doc) ([]Match, error) {
+	matches, _, _, err := ix.decide(doc)
+	return matches, err
 }
 
 // rewriteFound is what decide found of heavy rewrites.
@@ -237,13 +204,14 @@ type rewriteFound struct {
 }
 
 // decide applies the decision rules between doc and every indexed
-// article the index proposes.
-func (d *Deduper) decide(doc Doc) (Result, []link, rewriteFound, error) {
+// article the index proposes: it returns the matches (Result.Matches), the
+// links the rules accept either way, and the heavy rewrites.
+func (ix *Index) decide(doc Doc) ([]Match, []link, rewriteFound, error) {
 	var rw rewriteFound
 	sig := doc.Signature
-	found, err := d.ix.AppendQuery(nil, sig, d.rules.floor)
+	found, err := ix.AppendQuery(nil, sig, ix.rules.floor)
 	if err != nil {
-		return Result{}, nil, rw, err
+		return nil, nil, rw, err
 	}
 	var sc evScratch
 	var buf []uint64
@@ -251,16 +219,16 @@ func (d *Deduper) decide(doc Doc) (Result, []link, rewriteFound, error) {
 	matches := found[:0]
 	for _, m := range found {
 		s := Score{Similarity: m.Similarity, Containment: m.Containment}
-		if s.Similarity < d.rules.sure && doc.Evidence.valid() {
-			if ev, _, ok := d.ix.evidence(m.ID); ok {
-				s, buf = sc.score(doc.Evidence, ev, &d.rules.cfg, buf)
+		if s.Similarity < ix.rules.sure && doc.Evidence.valid() {
+			if ev, _, ok := ix.evidence(m.ID); ok {
+				s, buf = sc.score(doc.Evidence, ev, &ix.rules.cfg, buf)
 			}
 		}
-		if !d.rules.isCopy(s.Similarity, s.Containment) {
+		if !ix.rules.isCopy(s.Similarity, s.Containment) {
 			continue
 		}
 		m.Similarity, m.Containment = s.Similarity, s.Containment
-		l := link{m: m, weak: !d.rules.strong(s.Similarity), shorter: sig.Shingles() <= m.Shingles}
+		l := link{m: m, weak: !ix.rules.strong(s.Similarity), shorter: sig.Shingles() <= m.Shingles}
 		links = append(links, l)
 		// On containment alone, only a shorter article copies a
 		// longer one: a long article that quotes a short one adds to
@@ -271,23 +239,19 @@ func (d *Deduper) decide(doc Doc) (Result, []link, rewriteFound, error) {
 	}
 	slices.SortStableFunc(matches, func(a, b Match) int { return cmp.Compare(b.Similarity, a.Similarity) })
 	slices.SortStableFunc(links, func(a, b link) int { return cmp.Compare(b.m.Similarity, a.m.Similarity) })
-	if d.rules.rewrites && doc.Evidence.valid() {
+	if ix.rules.rewrites && doc.Evidence.valid() && ix.st != nil {
 		t := sc.rewriteText(doc.Evidence)
-		rw.samples = d.rewriteSamples(&t)
+		rw.samples = ix.rewriteSamples(&t)
 		// Articles alone may be rewrites of this one whatever its
 		// other links; this one is a rewrite only if it has none.
 		var m *Match
-		m, rw.attach = d.rewrites(&sc, doc.Evidence, &t, rw.samples, len(links) == 0)
+		m, rw.attach = ix.rewrites(&sc, doc.Evidence, &t, rw.samples, len(links) == 0)
 		if m != nil {
 			rw.best = m.ID
 			matches = append(matches, *m)
 		}
 	}
-	res := Result{New: len(matches) == 0, Matches: matches}
-	if !res.New {
-		res.CopyOf, res.Similarity = matches[0].ID, matches[0].Similarity
-	}
-	return res, links, rw, nil
+	return matches, links, rw, nil
 }
 
 // rewrites looks for heavy rewrites between a new article (its Evidence,
@@ -295,14 +259,12 @@ func (d *Deduper) decide(doc Doc) (Result, []link, rewriteFound, error) {
 // sampled content-word shingle with it: the article it is a rewrite of,
 // if it has no other link (alone), the best by coverage, then union; and
 // the articles alone in their clusters that are rewrites of it.
-func (d *Deduper) rewrites(sc *evScratch, own Evidence, t *rewriteText, samples []uint32, alone bool) (*Match, []string) {
-	st := d.st
+func (ix *Index) rewrites(sc *evScratch, own Evidence, t *rewriteText, samples []uint32, alone bool) (*Match, []string) {
+	st := ix.st
 	st.mu.RLock()
 	var cands []int32
 	for _, v := range samples {
-		if p := st.rewrite[v]; len(p) <= maxRewritePostings {
-			cands = append(cands, p...)
-		}
+		cands = st.rw.appendDocs(cands, v)
 	}
 	slices.Sort(cands)
 	cands = slices.Compact(cands)
@@ -310,7 +272,11 @@ func (d *Deduper) rewrites(sc *evScratch, own Evidence, t *rewriteText, samples 
 	single := make([]bool, len(cands))
 	for k, c := range cands {
 		ids[k] = st.ids[c]
-		single[k] = st.size[st.find(c)] == 1
+		r := c
+		for st.parent[r] != r { // find, without compressing under a read lock
+			r = st.parent[r]
+		}
+		single[k] = st.size[r] == 1
 	}
 	st.mu.RUnlock()
 	if len(cands) == 0 || len(t.sents) == 0 {
@@ -322,7 +288,7 @@ func (d *Deduper) rewrites(sc *evScratch, own Evidence, t *rewriteText, samples 
 	var bestCov, bestUnion float64
 	var attach []string
 	for k, id := range ids {
-		ev, _, ok := d.ix.evidence(id)
+		ev, _, ok := ix.evidence(id)
 		if !ok {
 			continue
 		}
@@ -349,9 +315,9 @@ func (d *Deduper) rewrites(sc *evScratch, own Evidence, t *rewriteText, samples 
 	}
 	if best != nil {
 		// The pair's own figures, for the Result.
-		if ev, n, ok := d.ix.evidence(best.ID); ok {
+		if ev, n, ok := ix.evidence(best.ID); ok {
 			var s Score
-			s, _ = sc.score(own, ev, &d.rules.cfg, nil)
+			s, _ = sc.score(own, ev, &ix.rules.cfg, nil)
 			best.Similarity, best.Containment, best.Shingles = s.Similarity, s.Containment, n
 		}
 	}
