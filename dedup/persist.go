@@ -12,17 +12,18 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"time"
 )
 
 // Index files.
 //
-// An index file holds every document of an Index and its Config. Version 1
-// of the format is, with every integer little-endian and "uvarint" the
-// unsigned varint of encoding/binary:
+// An index file holds every document of an Index and its Config. Version 2
+// of the format is, with every integer little-endian and "uvarint" and
+// "varint" the varints of encoding/binary:
 //
 //	header
 //	  magic        8 bytes   "NDUPIDX\x00"
-//	  version      uint32    1
+//	  version      uint32    2 (1 is read too: see below)
 //	  configLen    uint32    at most 64 KiB
 //	  config       configLen bytes: the Config as JSON, defaults filled in
 //	  fingerprint  uint64    the Config's fingerprint (signature version,
@@ -34,13 +35,23 @@ import (
 //	  id           idLen bytes
 //	  shingles     uvarint   0..2^32-1
 //	  values       NumHashes × uint32
-//	  sentences    uvarint   0..2^24, then that many uint32
+//	  evidence     uvarint   0..2^24, then that many uint32 (Evidence)
+//	  time         varint    the document's time, Unix nanoseconds
+//	  clusterLen   uvarint   0..1 MiB: the name of the document's cluster,
+//	  cluster      clusterLen bytes (empty: the document's own ID)
+//	  flags        byte      bit 0: the document joined its cluster as a
+//	                         trimmed copy (see Deduper.Add); others 0
 //	trailer
 //	  count        uint64    the number of records
 //	  checksum     uint32    CRC-32C of every byte before it
 //
+// Version 1 records end after the evidence (then called a sentence
+// sketch, which the library left empty): they load with the time of
+// loading, each document alone in its cluster.
+//
 // Band postings are not stored: they are recomputed from the values on
-// load, so the file does not depend on the in-memory layout. A change of
+// load, so the file does not depend on the in-memory layout; so are the
+// heavy-rewrite postings, from the Evidence. A change of
 // how signatures are computed changes the fingerprint, which ReadIndex
 // checks; a change of this layout must bump fileVersion.
 
@@ -71,14 +82,14 @@ const (
 	// MaxSavedIDLen is the longest document ID, in bytes, an index file
 	// can hold.
 	MaxSavedIDLen = 1 << 20
-	// MaxSavedEvidence is the largest sentence sketch, in values, an
-	// index file can hold per document.
+	// MaxSavedEvidence is the largest Evidence, in 32-bit values, an
+	// index file can hold per document (MaxEvidenceWords fit).
 	MaxSavedEvidence = 1 << 24
 )
 
 const (
 	fileMagic     = "NDUPIDX\x00"
-	fileVersion   = 1
+	fileVersion   = 2
 	maxConfigLen  = 1 << 16
 	tagRecord     = 1
 	tagEnd        = 0
@@ -119,11 +130,32 @@ func (ix *Index) WriteTo(w io.Writer) (int64, error) {
 
 	var count uint64
 	var recErr error
+	st := ix.st
+	if st == nil {
+		st = newIndexState()
+	}
+	st.mu.RLock()
+	defer st.mu.RUnlock()
 	err = ix.store.Range(func(r Record) bool {
 		if recErr = checkSavable(r, ix.cfg.NumHashes); recErr != nil {
 			return false
 		}
-		bw.writeRecord(r)
+		m := docMeta{time: time.Now().UnixNano()}
+		if n, ok := st.num[r.ID]; ok {
+			m.time, m.attached = st.time[n], st.attached[n]
+			root := n
+			for st.parent[root] != root { // no path compression under a read lock
+				root = st.parent[root]
+			}
+			if m.cluster = st.name[root]; m.cluster == r.ID {
+				m.cluster = ""
+			}
+		}
+		if len(m.cluster) > MaxSavedIDLen {
+			recErr = fmt.Errorf("%w: cluster name of %d bytes", ErrLimit, len(m.cluster))
+			return false
+		}
+		bw.writeRecord(r, m)
 		count++
 		return bw.err == nil
 	})
@@ -189,8 +221,15 @@ func (w *fileWriter) flush() {
 	w.buf = w.buf[:0]
 }
 
+// docMeta is what a record holds of the index's state (indexState).
+type docMeta struct {
+	time     int64
+	cluster  string // "" for the document's own ID
+	attached bool
+}
+
 // writeRecord appends one record, flushing when the buffer is full.
-func (w *fileWriter) writeRecord(r Record) {
+func (w *fileWriter) writeRecord(r Record, m docMeta) {
 	w.buf = append(w.buf, tagRecord)
 	w.buf = binary.AppendUvarint(w.buf, uint64(len(r.ID)))
 	w.buf = append(w.buf, r.ID...)
@@ -205,6 +244,14 @@ func (w *fileWriter) writeRecord(r Record) {
 			w.flush()
 		}
 	}
+	w.buf = binary.AppendVarint(w.buf, m.time)
+	w.buf = binary.AppendUvarint(w.buf, uint64(len(m.cluster)))
+	w.buf = append(w.buf, m.cluster...)
+	flags := byte(0)
+	if m.attached {
+		flags = 1
+	}
+	w.buf = append(w.buf, flags)
 	if len(w.buf) >= ioBufSize-ioBufSize/8 {
 		w.flush()
 	}
@@ -363,8 +410,8 @@ func readIndex(src io.Reader, want *Config, opts MemoryStoreOptions) (*Index, er
 	switch {
 	case version == 0:
 		return nil, fmt.Errorf("%w: format version 0 at offset %d", ErrCorrupt, len(fileMagic))
-	case version != fileVersion:
-		return nil, fmt.Errorf("%w: format version %d, this library reads version %d", ErrVersion, version, fileVersion)
+	case version > fileVersion:
+		return nil, fmt.Errorf("%w: format version %d, this library reads versions 1 to %d", ErrVersion, version, fileVersion)
 	}
 	cfgLen, err := r.uint32("config length")
 	if err != nil {
@@ -426,6 +473,8 @@ func readIndex(src io.Reader, want *Config, opts MemoryStoreOptions) (*Index, er
 	rec := Record{Values: make([]uint32, k)}
 	var id []byte
 	var count uint64
+	var metas []docMeta
+	now := time.Now().UnixNano()
 	for ; ; count++ {
 		start := r.offset()
 		if err := r.fill(1); err != nil {
@@ -482,11 +531,39 @@ func readIndex(src io.Reader, want *Config, opts MemoryStoreOptions) (*Index, er
 			}
 			left -= n
 		}
+		m := docMeta{time: now}
+		if version >= 2 {
+			if m.time, err = r.varint("time"); err != nil {
+				return nil, err
+			}
+			nameLen, err := r.uvarint("cluster name length")
+			if err != nil {
+				return nil, err
+			}
+			if nameLen > MaxSavedIDLen {
+				return nil, fmt.Errorf("%w: at offset %d: record %d: cluster name length %d, want at most %d", ErrCorrupt, start, count, nameLen, MaxSavedIDLen)
+			}
+			name, err := r.appendBytes(nil, int(nameLen), "cluster name")
+			if err != nil {
+				return nil, err
+			}
+			m.cluster = string(name)
+			if err := r.fill(1); err != nil {
+				return nil, r.fail(err, "flags")
+			}
+			switch flags := r.bytes(1)[0]; flags {
+			case 0, 1:
+				m.attached = flags == 1
+			default:
+				return nil, fmt.Errorf("%w: at offset %d: record %d: flags %#02x", ErrCorrupt, start, count, flags)
+			}
+		}
 		rec.ID = string(id)
 		rec.Shingles = int(shingles)
 		if err := ms.loadRecord(rec); err != nil {
 			return nil, fmt.Errorf("%w: at offset %d: record %d: %w", ErrCorrupt, start, count, err)
 		}
+		metas = append(metas, m)
 	}
 
 	// Trailer.
@@ -510,7 +587,43 @@ func readIndex(src io.Reader, want *Config, opts MemoryStoreOptions) (*Index, er
 		return nil, fmt.Errorf("dedup: read index: after the checksum: %w", err)
 	}
 	ms.buildPostings()
+	ix.loadState(metas)
 	return ix, nil
+}
+
+// loadState fills the index's state from the records of a file, loaded
+// in file order (metas[i] is record i's).
+func (ix *Index) loadState(metas []docMeta) {
+	ms := ix.store.(*memStore)
+	type rec struct {
+		id string
+		ev Evidence
+	}
+	recs := make([]rec, 0, len(metas))
+	_ = ms.Range(func(r Record) bool {
+		recs = append(recs, rec{r.ID, Evidence(r.Evidence)})
+		return true
+	})
+	samples := make([][]uint32, len(recs))
+	parallel(len(recs), func(i int) { samples[i] = ix.docSamples(recs[i].ev) })
+	st := ix.st
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	first := make(map[string]int32)
+	for i, r := range recs {
+		m := metas[i]
+		name := m.cluster
+		if name == "" {
+			name = r.id
+		}
+		n := st.add(r.id, m.time, name, samples[i])
+		st.attached[n] = m.attached
+		if f, ok := first[name]; ok {
+			st.union(f, n)
+		} else {
+			first[name] = n
+		}
+	}
 }
 
 // fileReader reads an index file through a buffer, keeping the CRC-32C of
@@ -604,6 +717,12 @@ func (r *fileReader) uint64(what string) (uint64, error) {
 		return 0, r.fail(err, what)
 	}
 	return binary.LittleEndian.Uint64(r.bytes(8)), nil
+}
+
+func (r *fileReader) varint(what string) (int64, error) {
+	v, err := r.uvarint(what)
+	// The zig-zag encoding of encoding/binary's Varint.
+	return int64(v>>1) ^ -int64(v&1), err
 }
 
 func (r *fileReader) uvarint(what string) (uint64, error) {

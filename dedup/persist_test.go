@@ -325,7 +325,7 @@ func TestReadIndexForeign(t *testing.T) {
 
 func TestReadIndexNewerVersion(t *testing.T) {
 	file := relSave(t, relSmallIndex(t))
-	for _, v := range []uint32{2, 3, 1 << 31} {
+	for _, v := range []uint32{3, 4, 1 << 31} {
 		b := bytes.Clone(file)
 		binary.LittleEndian.PutUint32(b[len(fileMagic):], v)
 		_, err := ReadIndex(bytes.NewReader(relFixChecksums(b)))
@@ -430,7 +430,16 @@ func TestReadIndexBadRecords(t *testing.T) {
 			b = binary.LittleEndian.AppendUint32(b, uint32(i)*7+uint32(len(id)))
 		}
 		b = binary.AppendUvarint(b, sentences)
-		return append(b, make([]byte, sentenceBytes)...)
+		b = append(b, make([]byte, sentenceBytes)...)
+		b = binary.AppendVarint(b, -12345) // time
+		b = binary.AppendUvarint(b, 0)     // cluster: the own ID
+		return append(b, 0)                // flags
+	}
+	// withTail replaces the time, cluster and flags of a record made by
+	// record(..., 0, 0).
+	withTail := func(r []byte, tail ...byte) []byte {
+		r = bytes.Clone(r[:len(r)-len(binary.AppendVarint(nil, -12345))-2])
+		return append(r, tail...)
 	}
 
 	good := file(2, record("a", 3, 8, 2, 8), record("b", 4, 8, 0, 0))
@@ -452,6 +461,11 @@ func TestReadIndexBadRecords(t *testing.T) {
 		"bad tag":            {file(1, append([]byte{7}, record("a", 3, 8, 0, 0)[1:]...)), ErrCorrupt},
 		"trailing bytes":     {append(bytes.Clone(good), 0), ErrCorrupt},
 		"varint overflow":    {file(1, append([]byte{tagRecord}, bytes.Repeat([]byte{0xff}, 11)...)), ErrCorrupt},
+		"bad flags":          {file(1, withTail(record("a", 3, 8, 0, 0), 2, 0, 2)), ErrCorrupt},
+		"cluster name too long": {file(1, withTail(record("a", 3, 8, 0, 0),
+			append([]byte{2}, binary.AppendUvarint(nil, MaxSavedIDLen+1)...)...)), ErrCorrupt},
+		"cluster name cut": {file(1, withTail(record("a", 3, 8, 0, 0), 2, 5, 'x')), ErrCorrupt},
+		"no flags":         {file(1, withTail(record("a", 3, 8, 0, 0), 2, 0)), ErrCorrupt},
 	} {
 		_, err := ReadIndex(bytes.NewReader(tc.file))
 		assert.ErrorIs(t, err, tc.want, name)

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"time"
 )
 
 // Result is the answer of Add (or Check) for one article.
@@ -17,9 +18,10 @@ type Result struct {
 	// Similarity is the similarity to CopyOf (measured exactly near the
 	// threshold, else the MinHash estimate).
 	Similarity float64 `json:"similarity,omitempty"`
-	// Matches lists every indexed article this one copies by the
-	// decision rules (at the threshold, as a trimmed copy, or as a heavy
-	// rewrite, which has a non-zero Coverage), most similar first.
+	// Matches lists every indexed article the decision rules join with
+	// this one, most similar first: at the threshold, as a trimmed or
+	// padded copy (the shorter article inside the longer, either way
+	// round), and last a heavy rewrite (with a non-zero Coverage).
 	Matches []Match `json:"matches,omitempty"`
 	// Cluster names the cluster the article is in after Add: the ID of
 	// the cluster's first article. It is empty from Check.
@@ -42,6 +44,30 @@ type link struct {
 	// shorter: the new article is the shorter side (it attaches to the
 	// other); else the indexed one attaches to it.
 	shorter bool
+}
+
+// AddAt is Add for an article of time t (its publication time, say):
+// Index.Expire removes it once t is older than the window, whatever the
+// time it was added, so a backfill of old news expires as it should. The
+// zero Time means now.
+func (d *Deduper) AddAt(id, text string, t time.Time) (Result, error) {
+	if err := checkID(id); err != nil {
+		return Result{}, err
+	}
+	doc := d.h.Doc(text)
+	doc.Time = t
+	if doc.Signature.Empty() {
+		return Result{}, fmt.Errorf("%w: %q", ErrEmpty, id)
+	}
+	return d.AddDoc(id, doc)
+}
+
+// Expire removes from the index every article older than before (see
+// Index.Expire) and returns how many.
+func (d *Deduper) Expire(before time.Time) (int, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.ix.Expire(before)
 }
 
 // Add signs text, reports whether it copies an article added earlier by
@@ -185,11 +211,11 @@ func (d *Deduper) Check(text string) (Result, error) {
 	return newResult(matches), nil
 }
 
-// QueryDoc returns the indexed documents that doc copies by the decision
-// rules (see the package documentation): at the threshold, as a trimmed
-// copy (doc the shorter), or as a heavy rewrite (with a non-zero
-// Coverage; doc must have Evidence and no other match), most similar
-// first, the rewrite last. Pairs near the threshold are measured exactly
+// QueryDoc returns the indexed documents the decision rules join with
+// doc (see the package documentation): at the threshold, as a trimmed or
+// padded copy, or as a heavy rewrite (with a non-zero Coverage; doc must
+// have Evidence and no other match), most similar first, the rewrite
+// last. Pairs near the threshold are measured exactly
 // when both have Evidence. It is what Deduper.Check answers.
 func (ix *Index) QueryDoc(doc Doc) ([]Match, error) {
 	matches, _, _, err := ix.decide(doc)
@@ -228,14 +254,8 @@ func (ix *Index) decide(doc Doc) ([]Match, []link, rewriteFound, error) {
 			continue
 		}
 		m.Similarity, m.Containment = s.Similarity, s.Containment
-		l := link{m: m, weak: !ix.rules.strong(s.Similarity), shorter: sig.Shingles() <= m.Shingles}
-		links = append(links, l)
-		// On containment alone, only a shorter article copies a
-		// longer one: a long article that quotes a short one adds to
-		// it (the short one may join its cluster, see Add).
-		if !l.weak || l.shorter {
-			matches = append(matches, m)
-		}
+		links = append(links, link{m: m, weak: !ix.rules.strong(s.Similarity), shorter: sig.Shingles() <= m.Shingles})
+		matches = append(matches, m)
 	}
 	slices.SortStableFunc(matches, func(a, b Match) int { return cmp.Compare(b.Similarity, a.Similarity) })
 	slices.SortStableFunc(links, func(a, b link) int { return cmp.Compare(b.m.Similarity, a.m.Similarity) })
