@@ -265,11 +265,16 @@ func (ix *Index) decide(doc Doc) ([]Match, []link, rewriteFound, error) {
 		// Articles alone may be rewrites of this one whatever its
 		// other links; this one is a rewrite only if it has none.
 		var m *Match
-		m, rw.attach = ix.rewrites(&sc, doc.Evidence, &t, rw.samples, len(links) == 0)
+		var attach []Match
+		m, attach = ix.rewrites(&sc, doc.Evidence, &t, rw.samples, len(links) == 0)
 		if m != nil {
 			rw.best = m.ID
 			matches = append(matches, *m)
 		}
+		for _, a := range attach {
+			rw.attach = append(rw.attach, a.ID)
+		}
+		matches = append(matches, attach...)
 	}
 	return matches, links, rw, nil
 }
@@ -279,7 +284,7 @@ func (ix *Index) decide(doc Doc) ([]Match, []link, rewriteFound, error) {
 // sampled content-word shingle with it: the article it is a rewrite of,
 // if it has no other link (alone), the best by coverage, then union; and
 // the articles alone in their clusters that are rewrites of it.
-func (ix *Index) rewrites(sc *evScratch, own Evidence, t *rewriteText, samples []uint32, alone bool) (*Match, []string) {
+func (ix *Index) rewrites(sc *evScratch, own Evidence, t *rewriteText, samples []uint32, alone bool) (*Match, []Match) {
 	st := ix.st
 	st.mu.RLock()
 	var cands []int32
@@ -306,7 +311,7 @@ func (ix *Index) rewrites(sc *evScratch, own Evidence, t *rewriteText, samples [
 	set.reset(t.union)
 	var best *Match
 	var bestCov, bestUnion float64
-	var attach []string
+	var attach []Match
 	for k, id := range ids {
 		ev, _, ok := ix.evidence(id)
 		if !ok {
@@ -325,7 +330,7 @@ func (ix *Index) rewrites(sc *evScratch, own Evidence, t *rewriteText, samples [
 			continue
 		}
 		if short == &o {
-			attach = append(attach, id)
+			attach = append(attach, ix.rewriteMatch(sc, own, id, cov))
 			continue
 		}
 		if best == nil || cmp.Or(cmp.Compare(cov, bestCov), cmp.Compare(u, bestUnion)) > 0 {
@@ -334,12 +339,20 @@ func (ix *Index) rewrites(sc *evScratch, own Evidence, t *rewriteText, samples [
 		}
 	}
 	if best != nil {
-		// The pair's own figures, for the Result.
-		if ev, n, ok := ix.evidence(best.ID); ok {
-			var s Score
-			s, _ = sc.score(own, ev, &ix.rules.cfg, nil)
-			best.Similarity, best.Containment, best.Shingles = s.Similarity, s.Containment, n
-		}
+		m := ix.rewriteMatch(sc, own, best.ID, best.Coverage)
+		best = &m
 	}
 	return best, attach
+}
+
+// rewriteMatch returns the Match of a heavy rewrite between a document of
+// Evidence own and the indexed document id, with the pair's own figures.
+func (ix *Index) rewriteMatch(sc *evScratch, own Evidence, id string, coverage float64) Match {
+	m := Match{ID: id, Coverage: coverage}
+	if ev, n, ok := ix.evidence(id); ok {
+		var s Score
+		s, _ = sc.score(own, ev, &ix.rules.cfg, nil)
+		m.Similarity, m.Containment, m.Shingles = s.Similarity, s.Containment, n
+	}
+	return m
 }
