@@ -101,7 +101,8 @@ func (s *Store) AddBatch(ctx context.Context, docs []Doc) []error {
 
 // recorder is a dedup.Store that records the document of the last Add
 // made through it, so that AddBatch gets the same records and band keys
-// as dedup.Index.Add computes. Only Add is ever called. Like every Store
+// as dedup.Index.Add computes. Only Len (when the Index is made: the
+// recorder is empty, so there is nothing to adopt) and Add are called. Like every Store
 // it copies what it keeps: Index.Add passes pooled buffers that another
 // goroutine's query may reuse as soon as Add returns.
 type recorder struct {
@@ -120,5 +121,5 @@ func (r *recorder) Add(rec dedup.Record, keys []uint64) error {
 func (r *recorder) Remove(string) (bool, error)                        { return false, errRecorder }
 func (r *recorder) Candidates([]uint64, func(dedup.Record) bool) error { return errRecorder }
 func (r *recorder) Get(string) (dedup.Record, bool, error)             { return dedup.Record{}, false, errRecorder }
-func (r *recorder) Len() (int, error)                                  { return 0, errRecorder }
+func (r *recorder) Len() (int, error)                                  { return 0, nil } // an empty store: nothing to adopt
 func (r *recorder) Range(func(dedup.Record) bool) error                { return errRecorder }
