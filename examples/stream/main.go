@@ -19,18 +19,41 @@
 // side by side share it: a copy read by one is matched against an article
 // another read a moment before.
 //
-// Clusters are kept the way the README recommends for a stream: an article
-// joins the cluster of every article it matches (Result.Matches, not only
-// CopyOf), merging clusters when it matches two. A cluster is named by its
-// earliest article: an article indexed by an earlier run (with -index or
-// -redis) before any of this run's, ties by id. An answer that merged
-// clusters lists the names that were merged away. Clusters are kept for
-// this run only: an article of an earlier run joins one when an article
-// of this run matches it.
+// Clusters are the library's (Result.Cluster, Merged and Attached; see
+// Deduper.Add): this program keeps none of its own. A cluster is named by
+// the ID of its first article. Each answer gives the article's cluster
+// after it was added ("cluster", always set); when the article joined
+// clusters that were apart, the names merged away ("merged", no longer
+// used afterwards); and when earlier articles that were alone joined its
+// cluster because of it (a trimmed copy found inside it, a heavy rewrite
+// of it), their IDs ("attached": their cluster is now "cluster"). The
+// text output prints merged, attached and foreign (below) as extra
+// lines after the article's.
+//
+// With -index the clusters are saved in the index file with the
+// articles, so a resumed run goes on with them: a copy of an article of
+// an earlier run joins that article's cluster, under its name. (An index
+// file of format version 1, written by an older library, loads each
+// article alone in its cluster.)
+//
+// With -redis the clusters are this process's own: they are not kept in
+// Redis. Each article that Redis holds when the program starts (read by
+// earlier runs or by other instances) is alone in a cluster named by its
+// ID, whatever cluster it was in there (a merge made by another process
+// is not known here), and a copy of one read here joins its cluster;
+// when a copy joins several of them, the name kept is the one listed
+// first by Redis, not necessarily the earliest article. An article that another instance adds while this one runs
+// is in no cluster of this process: a copy of it read here is still
+// reported as a copy ("copy_of", "matches") but does not join it, and its
+// cluster is the one Result.Cluster names (its own ID when it matches
+// nothing else). Such matches are listed in "foreign" (text output: a
+// "matched ... of another process" line), so that a reader can tell where
+// the clusters of two instances started side by side stay apart. Both
+// are limitations of the library, which does not yet share clusters
+// through a Store.
 package main
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -38,7 +61,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 
 	"github.com/neardup/neardup/dedup"
 	"github.com/neardup/neardup/dedup/redisstore"
@@ -90,9 +112,20 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	} else if d, err = articles.OpenDeduper(cfg, *indexPath); err != nil {
 		return err
 	}
+	if err := stream(d, *asJSON, stdin, stdout, stderr); err != nil {
+		return err
+	}
+	if *indexPath != "" {
+		return d.Index().Save(*indexPath)
+	}
+	return nil
+}
+
+// stream adds the articles of stdin to d, one JSON object a line, and
+// prints an answer for each (JSON Lines with asJSON).
+func stream(d *dedup.Deduper, asJSON bool, stdin io.Reader, stdout, stderr io.Writer) error {
 	enc := json.NewEncoder(stdout)
-	cl := newClusters()
-	err = articles.ReadLines(stdin, func(n int, a dedup.Article, err error) error {
+	return articles.ReadLines(stdin, func(n int, a dedup.Article, err error) error {
 		if err != nil {
 			fmt.Fprintf(stderr, "stream: %v (skipped)\n", err)
 			return nil
@@ -105,27 +138,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stderr, "stream: line %d: %v (skipped)\n", n, err)
 			return nil
 		}
-		name, merged := cl.add(res)
-		if *asJSON {
-			return enc.Encode(answer{Result: res, Cluster: name, Merged: merged})
+		ans := answer{Result: res, Foreign: foreign(d, res)}
+		if asJSON {
+			return enc.Encode(ans)
 		}
-		if res.New {
-			_, err = fmt.Fprintf(stdout, "%s\tnew\tcluster %s\n", res.ID, name)
-		} else {
-			_, err = fmt.Fprintf(stdout, "%s\tcopy of %s\t%.3f\tcluster %s\n", res.ID, res.CopyOf, res.Similarity, name)
-		}
-		if err == nil && len(merged) > 0 {
-			_, err = fmt.Fprintf(stdout, "\tmerged clusters %v into %s\n", merged, name)
-		}
-		return err
+		return printText(stdout, ans)
 	})
-	if err != nil {
-		return err
-	}
-	if *indexPath != "" {
-		return d.Index().Save(*indexPath)
-	}
-	return nil
 }
 
 // skippable reports whether err from Deduper.Add is about the article
@@ -136,71 +154,46 @@ func skippable(err error) bool {
 		errors.Is(err, dedup.ErrDuplicateID) || errors.Is(err, dedup.ErrLimit)
 }
 
-// answer is one line of -json output.
+// answer is one line of -json output: the library's Result (with its
+// cluster), and the matches outside this process's clusters.
 type answer struct {
 	dedup.Result
-	// Cluster names the article's cluster: its earliest article.
-	Cluster string `json:"cluster"`
-	// Merged lists the clusters this article joined into Cluster.
-	Merged []string `json:"merged,omitempty"`
+	// Foreign lists the matched articles that are in no cluster of this
+	// process (added by another instance sharing the Redis index), in
+	// the order of Matches.
+	Foreign []string `json:"foreign,omitempty"`
 }
 
-// clusters is a union-find over article IDs, in arrival order.
-type clusters struct {
-	parent map[string]string
-	order  map[string]int
-}
-
-func newClusters() *clusters {
-	return &clusters{parent: map[string]string{}, order: map[string]int{}}
-}
-
-// find returns the name of id's cluster; an ID never seen names itself.
-func (c *clusters) find(id string) string {
-	for {
-		p, ok := c.parent[id]
-		if !ok || p == id {
-			return id
-		}
-		if gp := c.parent[p]; gp != "" {
-			c.parent[id] = gp
-		}
-		id = p
-	}
-}
-
-// rank orders cluster names: earlier articles first, IDs from earlier
-// runs (never added here) before all of this run's.
-func (c *clusters) rank(id string) int {
-	if r, ok := c.order[id]; ok {
-		return r + 1
-	}
-	return 0
-}
-
-// add records res and returns the article's cluster and the clusters
-// merged into it.
-func (c *clusters) add(res dedup.Result) (string, []string) {
-	c.order[res.ID] = len(c.order)
-	c.parent[res.ID] = res.ID
-	roots := []string{res.ID}
+// foreign returns the articles of res.Matches that d has no cluster for:
+// added by another process, so that res.Cluster does not include them.
+func foreign(d *dedup.Deduper, res dedup.Result) []string {
+	var out []string
 	for _, m := range res.Matches {
-		r := c.find(m.ID)
-		if !slices.Contains(roots, r) {
-			roots = append(roots, r)
+		if _, ok := d.ClusterOf(m.ID); !ok {
+			out = append(out, m.ID)
 		}
 	}
-	slices.SortFunc(roots, func(a, b string) int { return cmp.Or(cmp.Compare(c.rank(a), c.rank(b)), cmp.Compare(a, b)) })
-	name := roots[0]
-	var merged []string
-	for _, r := range roots[1:] {
-		c.parent[r] = name
-		if r != res.ID {
-			merged = append(merged, r)
-		}
+	return out
+}
+
+// printText prints a as text: one line for the article, then one for
+// each of the merged clusters, attached articles and foreign matches
+// that a has.
+func printText(w io.Writer, a answer) error {
+	var err error
+	if a.New {
+		_, err = fmt.Fprintf(w, "%s\tnew\tcluster %s\n", a.ID, a.Cluster)
+	} else {
+		_, err = fmt.Fprintf(w, "%s\tcopy of %s\t%.3f\tcluster %s\n", a.ID, a.CopyOf, a.Similarity, a.Cluster)
 	}
-	if c.parent[name] == "" {
-		c.parent[name] = name
+	if err == nil && len(a.Merged) > 0 {
+		_, err = fmt.Fprintf(w, "\tmerged clusters %v into %s\n", a.Merged, a.Cluster)
 	}
-	return name, merged
+	if err == nil && len(a.Attached) > 0 {
+		_, err = fmt.Fprintf(w, "\tattached %v to cluster %s\n", a.Attached, a.Cluster)
+	}
+	if err == nil && len(a.Foreign) > 0 {
+		_, err = fmt.Fprintf(w, "\tmatched %v of another process: not in cluster %s\n", a.Foreign, a.Cluster)
+	}
+	return err
 }
