@@ -516,3 +516,96 @@ func TestSynthArticles(t *testing.T) {
 		t.Fatalf("article 0 has %d shingles", n)
 	}
 }
+
+// BenchmarkDeduperAdd streams articles into a Deduper one at a time
+// (Add: sign, record Evidence, decide by every rule, index, cluster).
+func BenchmarkDeduperAdd(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		texts := articles(b, n, 620)
+		b.Run("articles="+strconv.Itoa(n), func(b *testing.B) {
+			b.SetBytes(totalBytes(texts))
+			b.ReportAllocs()
+			for b.Loop() {
+				d, err := dedup.New(dedup.Config{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				for i, t := range texts {
+					if _, err := d.Add("a"+strconv.Itoa(i), t); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "articles/s")
+		})
+	}
+}
+
+// BenchmarkDoc measures Hasher.Doc (signature and Evidence from one pass)
+// against Hasher.Sign, one core.
+func BenchmarkDoc(b *testing.B) {
+	texts := articles(b, 200, 620)
+	h, err := dedup.NewHasher(dedup.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		fn   func(string)
+	}{
+		{"sign", func(t string) { h.Sign(t) }},
+		{"doc", func(t string) { h.Doc(t) }},
+	} {
+		b.Run(c.name+"/words=620", func(b *testing.B) {
+			b.SetBytes(totalBytes(texts) / int64(len(texts)))
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				c.fn(texts[i%len(texts)])
+				i++
+			}
+		})
+	}
+}
+
+// BenchmarkIndexMemory reports the heap an index takes per article with
+// Evidence (Index.AddDoc: signature values, bands, postings, Evidence,
+// cluster state and rewrite postings), and the Evidence alone.
+func BenchmarkIndexMemory(b *testing.B) {
+	for _, n := range []int{20000} {
+		texts := articles(b, n, 620)
+		h, err := dedup.NewHasher(dedup.Config{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		docs := make([]dedup.Doc, n)
+		evBytes := 0
+		for i, t := range texts {
+			docs[i] = h.Doc(t)
+			evBytes += 4 * len(docs[i].Evidence)
+		}
+		b.Run("articles="+strconv.Itoa(n), func(b *testing.B) {
+			var perDoc float64
+			for b.Loop() {
+				var before, after runtime.MemStats
+				runtime.GC()
+				runtime.ReadMemStats(&before)
+				ix, err := dedup.NewIndex(dedup.Config{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				for i, d := range docs {
+					if err := ix.AddDoc("a"+strconv.Itoa(i), d); err != nil {
+						b.Fatal(err)
+					}
+				}
+				runtime.GC()
+				runtime.ReadMemStats(&after)
+				perDoc = float64(after.HeapAlloc-before.HeapAlloc) / float64(n)
+				runtime.KeepAlive(ix)
+			}
+			b.ReportMetric(perDoc, "heap-B/article")
+			b.ReportMetric(float64(evBytes)/float64(n), "evidence-B/article")
+		})
+	}
+}

@@ -198,10 +198,7 @@ func (sc *evScratch) rewriteText(ev Evidence) rewriteText {
 		return t
 	}
 	sc.load(ev, true, true)
-	for n := 1; n <= 3; n++ {
-		t.union = appendGrams(t.union, gramContent+n<<4, n, sc.terms)
-	}
-	t.union = sortedSet(t.union)
+	t.union = sortedSet(sc.appendUnion(nil, ev)) // loads ev's content words
 	seed := gramSeed(gramWord, 1)
 	for i := 0; i < len(sc.terms); {
 		j := i
@@ -220,6 +217,19 @@ func (sc *evScratch) rewriteText(ev Evidence) rewriteText {
 		i = j
 	}
 	return t
+}
+
+// appendUnion appends ev's content-word 1..3-grams to dst, unsorted and
+// with repeats: the union of rewriteText, for a quick count.
+func (sc *evScratch) appendUnion(dst []uint64, ev Evidence) []uint64 {
+	if !ev.valid() {
+		return dst
+	}
+	sc.load(ev, true, true)
+	for n := 1; n <= 3; n++ {
+		dst = appendGrams(dst, gramContent+n<<4, n, sc.terms)
+	}
+	return dst
 }
 
 // appendSentenceShingles appends the shingles that lie wholly inside one

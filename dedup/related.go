@@ -63,6 +63,13 @@ type pair struct{ i, j int32 }
 // samplePairs returns the pairs of articles that share a sampled shingle
 // (one with at most maxPostings articles), sorted.
 func samplePairs(samples [][]uint32) []pair {
+	pairs, _ := samplePairsCount(samples)
+	return pairs
+}
+
+// samplePairsCount is samplePairs that also returns, for each pair, how
+// many sampled shingles (of at most maxPostings articles) it shares.
+func samplePairsCount(samples [][]uint32) ([]pair, []int32) {
 	// Every (sampled shingle, article) as one number, sorted: a run of
 	// one shingle lists its articles in order.
 	total := 0
@@ -76,7 +83,8 @@ func samplePairs(samples [][]uint32) []pair {
 		}
 	}
 	slices.Sort(occ)
-	var keys []uint64 // i<<32 | j for every pair i < j, repeated
+	occ = slices.Compact(occ) // an article's repeated sample counts once
+	var keys []uint64         // i<<32 | j for every pair i < j, repeated
 	for lo := 0; lo < len(occ); {
 		hi := lo + 1
 		for hi < len(occ) && occ[hi]>>32 == occ[lo]>>32 {
@@ -85,21 +93,26 @@ func samplePairs(samples [][]uint32) []pair {
 		if docs := occ[lo:hi]; len(docs) >= 2 && len(docs) <= maxPostings {
 			for x, i := range docs {
 				for _, j := range docs[x+1:] {
-					if uint32(i) != uint32(j) {
-						keys = append(keys, uint64(uint32(i))<<32|uint64(uint32(j)))
-					}
+					keys = append(keys, uint64(uint32(i))<<32|uint64(uint32(j)))
 				}
 			}
 		}
 		lo = hi
 	}
+	occ = nil
 	slices.Sort(keys)
-	keys = slices.Compact(keys)
-	pairs := make([]pair, len(keys))
-	for k, key := range keys {
-		pairs[k] = pair{int32(key >> 32), int32(uint32(key))}
+	var pairs []pair
+	var counts []int32
+	for k := 0; k < len(keys); {
+		m := k + 1
+		for m < len(keys) && keys[m] == keys[k] {
+			m++
+		}
+		pairs = append(pairs, pair{int32(keys[k] >> 32), int32(uint32(keys[k]))})
+		counts = append(counts, int32(m-k))
+		k = m
 	}
-	return pairs
+	return pairs, counts
 }
 
 // related finds the partial relations among the candidate pairs whose

@@ -27,6 +27,7 @@ type u64Set struct {
 	slots   []uint64 // 0: empty
 	shift   uint
 	hasZero bool
+	n       int // distinct values
 }
 
 // reset makes s the set of vals.
@@ -40,9 +41,13 @@ func (s *u64Set) reset(vals []uint64) {
 	s.bits = resize(s.bits, 16*n/64)
 	s.bshift = uint(64 - bits.Len(uint(64*len(s.bits)-1)))
 	s.hasZero = false
+	s.n = 0
 	mask := uint64(n - 1)
 	for _, v := range vals {
 		if v == 0 {
+			if !s.hasZero {
+				s.n++
+			}
 			s.hasZero = true
 			continue
 		}
@@ -51,6 +56,7 @@ func (s *u64Set) reset(vals []uint64) {
 		for h := (v * weylStep) >> s.shift; ; h = (h + 1) & mask {
 			if s.slots[h] == 0 {
 				s.slots[h] = v
+				s.n++
 				break
 			}
 			if s.slots[h] == v {
@@ -96,6 +102,39 @@ func (s *u64Set) count(vals []uint64) int {
 		}
 	}
 	return n
+}
+
+// shared returns how many distinct values s and o hold in common.
+func (s *u64Set) shared(o *u64Set) int {
+	if len(o.slots) > len(s.slots) {
+		s, o = o, s
+	}
+	n := 0
+	if s.hasZero && o.hasZero {
+		n++
+	}
+	for _, v := range o.slots {
+		if v != 0 && s.contains(v) {
+			n++
+		}
+	}
+	return n
+}
+
+// contains reports whether v (not 0) is in s.
+func (s *u64Set) contains(v uint64) bool {
+	if b := (v * weylStep) >> s.bshift; s.bits[b>>6]&(1<<(b&63)) == 0 {
+		return false
+	}
+	mask := uint64(len(s.slots) - 1)
+	for h := (v * weylStep) >> s.shift; ; h = (h + 1) & mask {
+		switch s.slots[h] {
+		case v:
+			return true
+		case 0:
+			return false
+		}
+	}
 }
 
 // sentenceCoverage returns the share of a's sentences that have at least

@@ -230,3 +230,40 @@ func TestComponentsKeepsItsInput(t *testing.T) {
 		}
 	}
 }
+
+// TestU64SetShared checks shared and the distinct count against a map.
+func TestU64SetShared(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	var a, b u64Set
+	for trial := range 200 {
+		var x, y []uint64
+		for range rng.IntN(500) {
+			v := rng.Uint64() >> rng.IntN(64)
+			x = append(x, v, v) // repeats count once
+			if rng.IntN(2) == 0 {
+				y = append(y, v)
+			}
+		}
+		for range rng.IntN(300) {
+			y = append(y, rng.Uint64()>>rng.IntN(64))
+		}
+		a.reset(x)
+		b.reset(y)
+		mx := map[uint64]bool{}
+		for _, v := range x {
+			mx[v] = true
+		}
+		my := map[uint64]bool{}
+		want := 0
+		for _, v := range y {
+			if !my[v] && mx[v] {
+				want++
+			}
+			my[v] = true
+		}
+		require.Equal(t, len(mx), a.n, "trial %d", trial)
+		require.Equal(t, len(my), b.n, "trial %d", trial)
+		require.Equal(t, want, a.shared(&b), "trial %d", trial)
+		require.Equal(t, want, b.shared(&a), "trial %d", trial)
+	}
+}

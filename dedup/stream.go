@@ -307,14 +307,30 @@ func (ix *Index) rewrites(sc *evScratch, own Evidence, t *rewriteText, samples [
 	if len(cands) == 0 || len(t.sents) == 0 {
 		return nil, nil
 	}
-	var set u64Set
+	var set, other u64Set
 	set.reset(t.union)
+	var buf []uint64
 	var best *Match
 	var bestCov, bestUnion float64
 	var attach []Match
 	for k, id := range ids {
+		if !alone && !single[k] {
+			continue // neither side can be attached
+		}
 		ev, _, ok := ix.evidence(id)
 		if !ok {
+			continue
+		}
+		// The derivation evidence first, from the content-word n-grams
+		// alone (most candidates stop here); the rewrite view only for
+		// the pairs that pass it.
+		buf = sc.appendUnion(buf[:0], ev)
+		other.reset(buf)
+		nu, nl := len(t.union), other.n
+		if nu == 0 || nl == 0 || float64(min(nu, nl)) < rewriteUnion*float64(max(nu, nl)) {
+			continue
+		}
+		if inter := set.shared(&other); float64(inter) < rewriteUnion*float64(nu+nl-inter) {
 			continue
 		}
 		o := sc.rewriteText(ev)
