@@ -128,7 +128,8 @@ func (ix *Index) adopt() error {
 	defer ix.st.mu.Unlock()
 	for _, d := range docs {
 		if _, ok := ix.st.num[d.id]; !ok {
-			ix.st.add(d.id, now, "", ix.docSamples(d.ev))
+			samples, union := ix.docSamples(d.ev)
+			ix.st.add(d.id, now, "", samples, union)
 		}
 	}
 	return nil
@@ -215,23 +216,23 @@ func (ix *Index) add(id string, doc Doc) error {
 		return err
 	}
 	if ix.st != nil {
-		samples := ix.docSamples(doc.Evidence)
+		samples, union := ix.docSamples(doc.Evidence)
 		ix.st.mu.Lock()
-		ix.st.add(id, timeOf(doc.Time), "", samples)
+		ix.st.add(id, timeOf(doc.Time), "", samples, union)
 		ix.st.mu.Unlock()
 	}
 	return nil
 }
 
-// docSamples returns the rewrite samples of a document's Evidence (none
-// when the rewrite rule is off).
-func (ix *Index) docSamples(ev Evidence) []uint32 {
+// docSamples returns the rewrite samples of a document's Evidence and the
+// size of its rewrite union (none when the rewrite rule is off).
+func (ix *Index) docSamples(ev Evidence) (samples []uint32, union int) {
 	if !ix.rules.rewrites || !ev.valid() {
-		return nil
+		return nil, 0
 	}
 	var sc evScratch
 	t := sc.rewriteText(ev)
-	return ix.rewriteSamples(&t)
+	return ix.rewriteSamples(&t), len(t.union)
 }
 
 // rewriteSamples returns the sampled content-word shingles of a rewrite
@@ -288,7 +289,7 @@ func (ix *Index) AddBatch(ids []string, sigs []Signature) error {
 			now := time.Now().UnixNano()
 			ix.st.mu.Lock()
 			for _, id := range ids {
-				ix.st.add(id, now, "", nil)
+				ix.st.add(id, now, "", nil, 0)
 			}
 			ix.st.mu.Unlock()
 		}
@@ -320,7 +321,7 @@ func (ix *Index) Remove(id string) (bool, error) {
 	var samples []uint32
 	if ix.st != nil {
 		ev, _, _ := ix.evidence(id)
-		samples = ix.docSamples(ev)
+		samples, _ = ix.docSamples(ev)
 	}
 	ok, err := ix.store.Remove(id)
 	if err == nil && ix.st != nil {

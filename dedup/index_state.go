@@ -2,6 +2,7 @@ package dedup
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"sync"
 	"time"
@@ -25,6 +26,7 @@ type indexState struct {
 	name     []string // at a root: the cluster's name
 	size     []int32  // at a root: the cluster's live documents
 	attached []bool   // joined a cluster as the shorter side of a trimmed copy
+	nunion   []int32  // number -> distinct content-word n-grams (rewriteText.union)
 	rw       rewritePostings
 }
 
@@ -33,8 +35,9 @@ func newIndexState() *indexState {
 }
 
 // add records a new document alone in a cluster named name ("" names it
-// by its ID) and returns its number.
-func (st *indexState) add(id string, t int64, name string, samples []uint32) int32 {
+// by its ID), with its rewrite samples and the size of its rewrite
+// union, and returns its number.
+func (st *indexState) add(id string, t int64, name string, samples []uint32, union int) int32 {
 	n := int32(len(st.ids))
 	st.num[id] = n
 	st.ids = append(st.ids, id)
@@ -46,6 +49,7 @@ func (st *indexState) add(id string, t int64, name string, samples []uint32) int
 	st.name = append(st.name, name)
 	st.size = append(st.size, 1)
 	st.attached = append(st.attached, false)
+	st.nunion = append(st.nunion, int32(min(union, math.MaxInt32)))
 	for _, v := range samples {
 		st.rw.add(v, n)
 	}

@@ -605,7 +605,8 @@ func (ix *Index) loadState(metas []docMeta) {
 		return true
 	})
 	samples := make([][]uint32, len(recs))
-	parallel(len(recs), func(i int) { samples[i] = ix.docSamples(recs[i].ev) })
+	unions := make([]int, len(recs))
+	parallel(len(recs), func(i int) { samples[i], unions[i] = ix.docSamples(recs[i].ev) })
 	st := ix.st
 	st.mu.Lock()
 	defer st.mu.Unlock()
@@ -616,7 +617,7 @@ func (ix *Index) loadState(metas []docMeta) {
 		if name == "" {
 			name = r.id
 		}
-		n := st.add(r.id, m.time, name, samples[i])
+		n := st.add(r.id, m.time, name, samples[i], unions[i])
 		st.attached[n] = m.attached
 		if f, ok := first[name]; ok {
 			st.union(f, n)

@@ -27,7 +27,7 @@ type u64Set struct {
 	slots   []uint64 // 0: empty
 	shift   uint
 	hasZero bool
-	n       int // distinct values
+	hit     []uint64 // countDistinct's scratch: a bit per slot
 }
 
 // reset makes s the set of vals.
@@ -41,13 +41,9 @@ func (s *u64Set) reset(vals []uint64) {
 	s.bits = resize(s.bits, 16*n/64)
 	s.bshift = uint(64 - bits.Len(uint(64*len(s.bits)-1)))
 	s.hasZero = false
-	s.n = 0
 	mask := uint64(n - 1)
 	for _, v := range vals {
 		if v == 0 {
-			if !s.hasZero {
-				s.n++
-			}
 			s.hasZero = true
 			continue
 		}
@@ -56,7 +52,6 @@ func (s *u64Set) reset(vals []uint64) {
 		for h := (v * weylStep) >> s.shift; ; h = (h + 1) & mask {
 			if s.slots[h] == 0 {
 				s.slots[h] = v
-				s.n++
 				break
 			}
 			if s.slots[h] == v {
@@ -104,18 +99,36 @@ func (s *u64Set) count(vals []uint64) int {
 	return n
 }
 
-// shared returns how many distinct values s and o hold in common.
-func (s *u64Set) shared(o *u64Set) int {
-	if len(o.slots) > len(s.slots) {
-		s, o = o, s
-	}
+// countDistinct returns how many distinct values of vals, which may
+// repeat, are in s.
+func (s *u64Set) countDistinct(vals []uint64) int {
+	s.hit = resize(s.hit, (len(s.slots)+63)/64)
+	mask := uint64(len(s.slots) - 1)
 	n := 0
-	if s.hasZero && o.hasZero {
-		n++
-	}
-	for _, v := range o.slots {
-		if v != 0 && s.contains(v) {
-			n++
+	zero := false
+	for _, v := range vals {
+		if v == 0 {
+			if s.hasZero && !zero {
+				zero = true
+				n++
+			}
+			continue
+		}
+		if b := (v * weylStep) >> s.bshift; s.bits[b>>6]&(1<<(b&63)) == 0 {
+			continue
+		}
+		for h := (v * weylStep) >> s.shift; ; h = (h + 1) & mask {
+			x := s.slots[h]
+			if x == v {
+				if s.hit[h>>6]&(1<<(h&63)) == 0 {
+					s.hit[h>>6] |= 1 << (h & 63)
+					n++
+				}
+				break
+			}
+			if x == 0 {
+				break
+			}
 		}
 	}
 	return n
@@ -182,27 +195,30 @@ func sentenceCoverage(a, b rewriteText) float64 {
 
 // rewriteEdges returns, for each article alone in its cluster (single[i]),
 // the edge that attaches it as a heavy rewrite to the article it matches
-// best, if any (rules.go, rule 3). Candidates are the pairs that share a
-// sampled content-word shingle. The rewrite views are made from the
+// best, if any (rules.go, rule 3). Candidates are the pairs that share
+// enough sampled content-word shingles (rewriteCandidate). The rewrite views are made from the
 // articles' Evidence, only for the articles of candidate pairs.
 func (d *Deduper) rewriteEdges(ctx context.Context, docs []batchDoc, single []bool, workers int) ([]edge, error) {
 	if !slices.Contains(single, true) {
 		return nil, nil
 	}
 	samples := make([][]uint32, len(docs))
+	unions := make([]int, len(docs))
 	err := parallelCtx(ctx, workers, len(docs), func(sc *pairScratch, i int) {
 		t := sc.ev.rewriteText(docs[i].Evidence)
-		samples[i] = d.ix.rewriteSamples(&t)
+		samples[i], unions[i] = d.ix.rewriteSamples(&t), len(t.union)
 	})
 	if err != nil {
 		return nil, err
 	}
 	var candidates []pair
-	for _, p := range samplePairs(samples) {
-		if single[p.i] || single[p.j] {
+	pairs, shared := samplePairsCount(samples)
+	for k, p := range pairs {
+		if (single[p.i] || single[p.j]) && rewriteCandidate(int(shared[k]), unions[p.i], unions[p.j]) {
 			candidates = append(candidates, p)
 		}
 	}
+	pairs, shared = nil, nil
 	samples = nil
 	// Rewrite views of the articles in candidate pairs only.
 	need := make([]bool, len(docs))

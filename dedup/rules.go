@@ -62,6 +62,55 @@ const (
 	rewriteMinSentences = 3
 )
 
+// Heavy-rewrite candidates. Every path proposes them the same way: two
+// articles are candidates when they share enough of a 1-in-
+// 2^relatedSampleBits sample of their content-word n-grams (counting only
+// sampled n-grams found in at most maxPostings articles). A pair at rule
+// 3's derivation bar shares at least rewriteUnion/(1+rewriteUnion) of
+// its nu+nl n-grams, one in 2^relatedSampleBits of them sampled; a pair
+// that shares too few samples is dropped when, even if only
+// rewriteSampleShare of its shared n-grams were counted (the others lost
+// to common ones), a pair at the bar would share so few with probability
+// under rewriteSampleMiss (Poisson). Short articles keep every pair that
+// shares one sample; long ones need several, which removes most of the
+// pairs that merely share topic words.
+const (
+	rewriteSampleMiss  = 1e-3
+	rewriteSampleShare = 0.5
+)
+
+// rewriteCandidate reports whether two articles whose rewrite unions
+// hold nu and nl n-grams, and which share shared sampled n-grams, are
+// heavy-rewrite candidates. It also applies the size bound of rule 3's
+// derivation evidence: Jaccard is at most the ratio of the set sizes.
+func rewriteCandidate(shared, nu, nl int) bool {
+	if nu == 0 || nl == 0 || float64(min(nu, nl)) < rewriteUnion*float64(max(nu, nl)) {
+		return false
+	}
+	return shared >= minRewriteSamples(nu+nl)
+}
+
+// minRewriteSamples returns the fewest shared samples a rewrite candidate
+// of n n-grams in all must have: the largest k such that a Poisson count
+// of mean rewriteSampleShare times the samples a pair at the bar shares
+// is below k with probability at most rewriteSampleMiss.
+func minRewriteSamples(n int) int {
+	lambda := rewriteSampleShare * rewriteUnion / (1 + rewriteUnion) * float64(n) / (1 << relatedSampleBits)
+	if lambda > 400 {
+		// exp(-lambda) nears underflow: the normal approximation, which
+		// is close there (z = 3.09 for 1e-3).
+		return max(1, int(lambda-3.09*math.Sqrt(lambda)))
+	}
+	p, cdf := math.Exp(-lambda), 0.0 // P(X = k), P(X < k)
+	k := 0
+	for cdf+p <= rewriteSampleMiss {
+		cdf += p
+		k++
+		p *= lambda / float64(k)
+	}
+	return max(1, k)
+}
+
 // rules is the decision rules under one Config.
 type rules struct {
 	cfg         Config // with defaults

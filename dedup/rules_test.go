@@ -427,3 +427,40 @@ func TestExpireByArticleTime(t *testing.T) {
 	require.Equal(t, 3, n)
 	require.Zero(t, ix.Len())
 }
+
+// TestMinRewriteSamples checks the candidate bar against the Poisson
+// probabilities it stands for, computed another way (log space), and
+// that rewriteCandidate applies it and the size bound.
+func TestMinRewriteSamples(t *testing.T) {
+	cdf := func(lambda float64, k int) float64 { // P(X < k)
+		s := 0.0
+		for i := range k {
+			lg, _ := math.Lgamma(float64(i + 1))
+			s += math.Exp(-lambda + float64(i)*math.Log(lambda) - lg)
+		}
+		return s
+	}
+	prev := 0
+	for n := 1; n <= 20000; n = n*5/4 + 1 {
+		k := minRewriteSamples(n)
+		require.GreaterOrEqual(t, k, prev, "n=%d: the bar never falls as n grows", n)
+		prev = k
+		lambda := rewriteSampleShare * rewriteUnion / (1 + rewriteUnion) * float64(n) / (1 << relatedSampleBits)
+		if lambda > 400 {
+			continue
+		}
+		// One shared sample is the least any candidate has: a bar of one
+		// may miss more than rewriteSampleMiss (short articles).
+		if k > 1 {
+			require.LessOrEqual(t, cdf(lambda, k), rewriteSampleMiss*1.0001, "n=%d k=%d: misses too many", n, k)
+		}
+		require.Greater(t, cdf(lambda, k+1), rewriteSampleMiss, "n=%d k=%d: could ask one more", n, k)
+	}
+	require.Equal(t, 1, minRewriteSamples(400), "short articles keep a pair that shares one sample")
+	require.Greater(t, minRewriteSamples(20000), 20)
+	require.True(t, rewriteCandidate(1, 200, 200))
+	require.False(t, rewriteCandidate(0, 200, 200))
+	require.False(t, rewriteCandidate(50, 10, 1000), "too unequal for the union bar")
+	require.False(t, rewriteCandidate(minRewriteSamples(6000)-1, 3000, 3000))
+	require.True(t, rewriteCandidate(minRewriteSamples(6000), 3000, 3000))
+}

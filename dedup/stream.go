@@ -292,45 +292,56 @@ func (ix *Index) rewrites(sc *evScratch, own Evidence, t *rewriteText, samples [
 		cands = st.rw.appendDocs(cands, v)
 	}
 	slices.Sort(cands)
-	cands = slices.Compact(cands)
-	ids := make([]string, len(cands))
-	single := make([]bool, len(cands))
-	for k, c := range cands {
-		ids[k] = st.ids[c]
+	// Each posting of a shared sample lists the candidate once: the
+	// length of its run is how many samples the pair shares.
+	nu := len(t.union)
+	var ids []string
+	var single []bool
+	var unions []int
+	for lo := 0; lo < len(cands); {
+		c := cands[lo]
+		hi := lo + 1
+		for hi < len(cands) && cands[hi] == c {
+			hi++
+		}
+		shared := hi - lo
+		lo = hi
 		r := c
 		for st.parent[r] != r { // find, without compressing under a read lock
 			r = st.parent[r]
 		}
-		single[k] = st.size[r] == 1
+		alone1 := st.size[r] == 1
+		if !alone && !alone1 {
+			continue // neither side can be attached
+		}
+		if !rewriteCandidate(shared, nu, int(st.nunion[c])) {
+			continue
+		}
+		ids = append(ids, st.ids[c])
+		single = append(single, alone1)
+		unions = append(unions, int(st.nunion[c]))
 	}
 	st.mu.RUnlock()
-	if len(cands) == 0 || len(t.sents) == 0 {
+	if len(ids) == 0 || len(t.sents) == 0 {
 		return nil, nil
 	}
-	var set, other u64Set
+	var set u64Set
 	set.reset(t.union)
 	var buf []uint64
 	var best *Match
 	var bestCov, bestUnion float64
 	var attach []Match
 	for k, id := range ids {
-		if !alone && !single[k] {
-			continue // neither side can be attached
-		}
+		// The derivation evidence first, from the unions of content-word
+		// n-grams (most candidates stop here); the rewrite view only for
+		// the pairs that pass it.
 		ev, _, ok := ix.evidence(id)
 		if !ok {
 			continue
 		}
-		// The derivation evidence first, from the content-word n-grams
-		// alone (most candidates stop here); the rewrite view only for
-		// the pairs that pass it.
 		buf = sc.appendUnion(buf[:0], ev)
-		other.reset(buf)
-		nu, nl := len(t.union), other.n
-		if nu == 0 || nl == 0 || float64(min(nu, nl)) < rewriteUnion*float64(max(nu, nl)) {
-			continue
-		}
-		if inter := set.shared(&other); float64(inter) < rewriteUnion*float64(nu+nl-inter) {
+		nl := unions[k]
+		if inter := set.countDistinct(buf); float64(inter) < rewriteUnion*float64(nu+nl-inter) {
 			continue
 		}
 		o := sc.rewriteText(ev)
