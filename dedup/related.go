@@ -63,13 +63,15 @@ type pair struct{ i, j int32 }
 // samplePairs returns the pairs of articles that share a sampled shingle
 // (one with at most maxPostings articles), sorted.
 func samplePairs(samples [][]uint32) []pair {
-	pairs, _ := samplePairsCount(samples)
+	pairs, _ := samplePairsCount(samples, nil)
 	return pairs
 }
 
 // samplePairsCount is samplePairs that also returns, for each pair, how
-// many sampled shingles (of at most maxPostings articles) it shares.
-func samplePairsCount(samples [][]uint32) ([]pair, []int32) {
+// many sampled shingles (of at most maxPostings articles) it shares. With
+// keep non-nil, only the pairs i < j with keep(i, j) are listed (and kept
+// in memory along the way).
+func samplePairsCount(samples [][]uint32, keep func(i, j int32) bool) ([]pair, []int32) {
 	// Every (sampled shingle, article) as one number, sorted: a run of
 	// one shingle lists its articles in order.
 	total := 0
@@ -93,7 +95,9 @@ func samplePairsCount(samples [][]uint32) ([]pair, []int32) {
 		if docs := occ[lo:hi]; len(docs) >= 2 && len(docs) <= maxPostings {
 			for x, i := range docs {
 				for _, j := range docs[x+1:] {
-					keys = append(keys, uint64(uint32(i))<<32|uint64(uint32(j)))
+					if keep == nil || keep(int32(uint32(i)), int32(uint32(j))) {
+						keys = append(keys, uint64(uint32(i))<<32|uint64(uint32(j)))
+					}
 				}
 			}
 		}

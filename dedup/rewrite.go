@@ -196,44 +196,64 @@ func sentenceCoverage(a, b rewriteText) float64 {
 // rewriteEdges returns, for each article alone in its cluster (single[i]),
 // the edge that attaches it as a heavy rewrite to the article it matches
 // best, if any (rules.go, rule 3). Candidates are the pairs that share
-// enough sampled content-word shingles (rewriteCandidate). The rewrite views are made from the
-// articles' Evidence, only for the articles of candidate pairs.
+// enough sampled content-word shingles (rewriteCandidate). Memory: the
+// candidate pairs are listed only where one side is alone, each
+// candidate article's union of content-word n-grams is kept (8 bytes an
+// n-gram), and the sentence views are rebuilt from Evidence only for
+// the pairs that pass the union bar.
 func (d *Deduper) rewriteEdges(ctx context.Context, docs []batchDoc, single []bool, workers int) ([]edge, error) {
 	if !slices.Contains(single, true) {
 		return nil, nil
 	}
+	type info struct{ union, words, sents int }
 	samples := make([][]uint32, len(docs))
-	unions := make([]int, len(docs))
+	infos := make([]info, len(docs))
 	err := parallelCtx(ctx, workers, len(docs), func(sc *pairScratch, i int) {
 		t := sc.ev.rewriteText(docs[i].Evidence)
-		samples[i], unions[i] = d.ix.rewriteSamples(&t), len(t.union)
+		samples[i] = d.ix.rewriteSamples(&t)
+		infos[i] = info{len(t.union), t.words, len(t.sents)}
 	})
 	if err != nil {
 		return nil, err
 	}
-	var candidates []pair
-	pairs, shared := samplePairsCount(samples)
+	// short is the side with fewer content words: it must be alone and
+	// have enough sentences.
+	short := func(i, j int32) int32 {
+		if infos[j].words < infos[i].words {
+			return j
+		}
+		return i
+	}
+	keep := func(i, j int32) bool {
+		s := short(i, j)
+		return single[s] && infos[s].sents >= rewriteMinSentences &&
+			rewriteCandidate(1, infos[i].union, infos[j].union)
+	}
+	pairs, shared := samplePairsCount(samples, keep)
+	samples = nil
+	candidates := pairs[:0]
 	for k, p := range pairs {
-		if (single[p.i] || single[p.j]) && rewriteCandidate(int(shared[k]), unions[p.i], unions[p.j]) {
+		if rewriteCandidate(int(shared[k]), infos[p.i].union, infos[p.j].union) {
 			candidates = append(candidates, p)
 		}
 	}
-	pairs, shared = nil, nil
-	samples = nil
-	// Rewrite views of the articles in candidate pairs only.
+	shared = nil
+	// The unions of the articles in candidate pairs only.
 	need := make([]bool, len(docs))
 	for _, p := range candidates {
 		need[p.i], need[p.j] = true, true
 	}
-	texts := make([]rewriteText, len(docs))
+	unions := make([][]uint64, len(docs))
 	err = parallelCtx(ctx, workers, len(docs), func(sc *pairScratch, i int) {
 		if need[i] {
-			texts[i] = sc.ev.rewriteText(docs[i].Evidence)
+			sc.buf = sc.ev.appendUnion(sc.buf[:0], docs[i].Evidence)
+			unions[i] = slices.Clone(sortedSet(sc.buf))
 		}
 	})
 	if err != nil {
 		return nil, err
 	}
+	need = nil
 	type match struct {
 		short, long int
 		coverage    float64
@@ -252,26 +272,26 @@ func (d *Deduper) rewriteEdges(ctx context.Context, docs []batchDoc, single []bo
 		groups[len(groups)-1][1] = k + 1
 	}
 	var sets sync.Pool
-	err = parallelCtx(ctx, workers, len(groups), func(_ *pairScratch, g int) {
+	err = parallelCtx(ctx, workers, len(groups), func(sc *pairScratch, g int) {
 		var set *u64Set
 		for k := groups[g][0]; k < groups[g][1]; k++ {
 			p := candidates[k]
-			short, long := int(p.i), int(p.j)
-			if texts[long].words < texts[short].words {
-				short, long = long, short
-			}
-			if !single[short] || len(texts[short].sents) < rewriteMinSentences {
-				continue
-			}
+			s := short(p.i, p.j)
+			l := p.i + p.j - s
 			if set == nil {
 				set, _ = sets.Get().(*u64Set)
 				if set == nil {
 					set = new(u64Set)
 				}
-				set.reset(texts[p.i].union)
+				set.reset(unions[p.i])
 			}
-			if c, u, ok := rewriteMatch(&texts[short], &texts[long], set, texts[p.j].union); ok {
-				found[k] = &match{short, long, c, u}
+			nu, nl := len(unions[p.i]), len(unions[p.j])
+			if inter := set.count(unions[p.j]); float64(inter) < rewriteUnion*float64(nu+nl-inter) {
+				continue // the derivation bar, before the sentence views
+			}
+			ts, tl := sc.ev.rewriteText(docs[s].Evidence), sc.ev.rewriteText(docs[l].Evidence)
+			if c, u, ok := rewriteMatch(&ts, &tl, set, unions[p.j]); ok {
+				found[k] = &match{int(s), int(l), c, u}
 			}
 		}
 		if set != nil {
