@@ -23,17 +23,24 @@
 // them; see the README's Quality section for the evidence. A pair is a copy
 // when its Jaccard similarity reaches Config.Threshold, or reaches half of
 // it while the shorter text is at least half inside the other (a trimmed or
-// padded copy). In a batch, pairs near the threshold are measured exactly
-// from the texts, and a containment link attaches the shorter article to
-// one cluster only, so that a short item does not chain two stories.
+// padded copy). Pairs near the threshold are measured exactly from each
+// article's Evidence (a compact record of its words kept beside its
+// Signature; Hasher.Doc makes both), and a containment link attaches the
+// shorter article to one cluster only, so that a short item does not
+// chain two stories.
 //
 // A heavy rewrite, reworded sentence by sentence, shares few word 3-grams
-// with its source. In a batch, an article the copy rule leaves alone is
+// with its source. An article the copy rule leaves alone is
 // attached to the article it matches best when both their content-word
 // 1–3-grams overlap (Jaccard 0.06 or more, stop words removed) and at
 // least half of its sentences have half their content words in one or two
 // consecutive sentences of the other; [Pair.Coverage] marks such links.
-// Streaming Add keeps no text and has no such stage.
+//
+// These rules are the same on every path: Deduper.Cluster and ClusterSeq
+// (the batch), Deduper.Add and Check (the stream, which keeps clusters:
+// Result.Cluster), and Index.QueryDoc all decide a pair alike. Config's
+// NoContainment and NoRewrites turn the extra rules off, leaving
+// Threshold a floor.
 //
 // Articles of different clusters that share a few sentences (a paragraph
 // reused inside another story) are not copies; Cluster reports them in
