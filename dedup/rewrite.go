@@ -73,7 +73,6 @@ func resize(buf []uint64, n int) []uint64 {
 
 // count returns how many of vals, which must be distinct, are in s.
 func (s *u64Set) count(vals []uint64) int {
-	mask := uint64(len(s.slots) - 1)
 	n := 0
 	for _, v := range vals {
 		if v == 0 {
@@ -82,18 +81,8 @@ func (s *u64Set) count(vals []uint64) int {
 			}
 			continue
 		}
-		if b := (v * weylStep) >> s.bshift; s.bits[b>>6]&(1<<(b&63)) == 0 {
-			continue
-		}
-		for h := (v * weylStep) >> s.shift; ; h = (h + 1) & mask {
-			x := s.slots[h]
-			if x == v {
-				n++
-				break
-			}
-			if x == 0 {
-				break
-			}
+		if _, ok := s.slot(v); ok {
+			n++
 		}
 	}
 	return n
@@ -103,7 +92,6 @@ func (s *u64Set) count(vals []uint64) int {
 // repeat, are in s.
 func (s *u64Set) countDistinct(vals []uint64) int {
 	s.hit = resize(s.hit, (len(s.slots)+63)/64)
-	mask := uint64(len(s.slots) - 1)
 	n := 0
 	zero := false
 	for _, v := range vals {
@@ -114,38 +102,27 @@ func (s *u64Set) countDistinct(vals []uint64) int {
 			}
 			continue
 		}
-		if b := (v * weylStep) >> s.bshift; s.bits[b>>6]&(1<<(b&63)) == 0 {
-			continue
-		}
-		for h := (v * weylStep) >> s.shift; ; h = (h + 1) & mask {
-			x := s.slots[h]
-			if x == v {
-				if s.hit[h>>6]&(1<<(h&63)) == 0 {
-					s.hit[h>>6] |= 1 << (h & 63)
-					n++
-				}
-				break
-			}
-			if x == 0 {
-				break
-			}
+		if h, ok := s.slot(v); ok && s.hit[h>>6]&(1<<(h&63)) == 0 {
+			s.hit[h>>6] |= 1 << (h & 63)
+			n++
 		}
 	}
 	return n
 }
 
-// contains reports whether v (not 0) is in s.
-func (s *u64Set) contains(v uint64) bool {
+// slot returns the table slot that holds v (not 0), and whether s holds
+// it: the bitmap answers "no" for most values with one load.
+func (s *u64Set) slot(v uint64) (uint64, bool) {
 	if b := (v * weylStep) >> s.bshift; s.bits[b>>6]&(1<<(b&63)) == 0 {
-		return false
+		return 0, false
 	}
 	mask := uint64(len(s.slots) - 1)
 	for h := (v * weylStep) >> s.shift; ; h = (h + 1) & mask {
 		switch s.slots[h] {
 		case v:
-			return true
+			return h, true
 		case 0:
-			return false
+			return 0, false
 		}
 	}
 }
@@ -285,8 +262,7 @@ func (d *Deduper) rewriteEdges(ctx context.Context, docs []batchDoc, single []bo
 				}
 				set.reset(unions[p.i])
 			}
-			nu, nl := len(unions[p.i]), len(unions[p.j])
-			if inter := set.count(unions[p.j]); float64(inter) < rewriteUnion*float64(nu+nl-inter) {
+			if _, ok := rewriteDerived(set.count(unions[p.j]), len(unions[p.i]), len(unions[p.j])); !ok {
 				continue // the derivation bar, before the sentence views
 			}
 			ts, tl := sc.ev.rewriteText(docs[s].Evidence), sc.ev.rewriteText(docs[l].Evidence)

@@ -79,15 +79,31 @@ const (
 	rewriteSampleShare = 0.5
 )
 
+// rewriteDerived applies the derivation evidence of rule 3 to two
+// unions of nu and nl content-word n-grams that share inter: it returns
+// their Jaccard similarity and whether it reaches rewriteUnion.
+func rewriteDerived(inter, nu, nl int) (float64, bool) {
+	if nu+nl-inter <= 0 {
+		return 0, false
+	}
+	u := float64(inter) / float64(nu+nl-inter)
+	return u, u >= rewriteUnion
+}
+
 // rewriteCandidate reports whether two articles whose rewrite unions
 // hold nu and nl n-grams, and which share shared sampled n-grams, are
 // heavy-rewrite candidates. It also applies the size bound of rule 3's
 // derivation evidence: Jaccard is at most the ratio of the set sizes.
 func rewriteCandidate(shared, nu, nl int) bool {
-	if nu == 0 || nl == 0 || float64(min(nu, nl)) < rewriteUnion*float64(max(nu, nl)) {
-		return false
-	}
-	return shared >= minRewriteSamples(nu+nl)
+	return rewriteSizes(nu, nl) && shared >= minRewriteSamples(nu+nl)
+}
+
+// rewriteSizes reports whether unions of nu and nl n-grams can reach the
+// derivation bar at all: Jaccard is at most the ratio of the set sizes,
+// so a pair too unequal cannot, and a huge article would otherwise cost a
+// full pass per candidate.
+func rewriteSizes(nu, nl int) bool {
+	return nu > 0 && nl > 0 && float64(min(nu, nl)) >= rewriteUnion*float64(max(nu, nl))
 }
 
 // minRewriteSamples returns the fewest shared samples a rewrite candidate
@@ -160,26 +176,19 @@ func (r *rules) measure(sc *evScratch, buf []uint64, est Score, a, b Evidence) (
 }
 
 // rewriteMatch applies rule 3's evidence to a pair: short is the article
-// with fewer content words, set holds either article's union (set.reset),
-// and inSet is which. It returns the coverage and the union Jaccard, and
+// with fewer content words, set holds either article's union (set.reset)
+// and other the other's. It returns the coverage and the union Jaccard, and
 // whether the pair is a heavy rewrite.
 func rewriteMatch(short, long *rewriteText, set *u64Set, other []uint64) (coverage, union float64, ok bool) {
 	if len(short.sents) < rewriteMinSentences {
 		return 0, 0, false
 	}
 	nu, nl := len(short.union), len(long.union)
-	if nu == 0 || nl == 0 {
+	if !rewriteSizes(nu, nl) {
 		return 0, 0, false
 	}
-	// Jaccard is at most the ratio of the set sizes: a pair too unequal
-	// cannot reach the bar, and a huge article would otherwise cost a
-	// full pass per candidate.
-	if float64(min(nu, nl)) < rewriteUnion*float64(max(nu, nl)) {
-		return 0, 0, false
-	}
-	inter := set.count(other)
-	u := float64(inter) / float64(nu+nl-inter)
-	if u < rewriteUnion {
+	u, ok := rewriteDerived(set.count(other), nu, nl)
+	if !ok {
 		return 0, u, false
 	}
 	c := sentenceCoverage(*short, *long)

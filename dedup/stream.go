@@ -310,15 +310,15 @@ func (ix *Index) rewrites(sc *evScratch, own Evidence, t *rewriteText, samples [
 		for st.parent[r] != r { // find, without compressing under a read lock
 			r = st.parent[r]
 		}
-		alone1 := st.size[r] == 1
-		if !alone && !alone1 {
+		lone := st.size[r] == 1
+		if !alone && !lone {
 			continue // neither side can be attached
 		}
 		if !rewriteCandidate(shared, nu, int(st.nunion[c])) {
 			continue
 		}
 		ids = append(ids, st.ids[c])
-		single = append(single, alone1)
+		single = append(single, lone)
 		unions = append(unions, int(st.nunion[c]))
 	}
 	st.mu.RUnlock()
@@ -340,8 +340,7 @@ func (ix *Index) rewrites(sc *evScratch, own Evidence, t *rewriteText, samples [
 			continue
 		}
 		buf = sc.appendUnion(buf[:0], ev)
-		nl := unions[k]
-		if inter := set.countDistinct(buf); float64(inter) < rewriteUnion*float64(nu+nl-inter) {
+		if _, ok := rewriteDerived(set.countDistinct(buf), nu, unions[k]); !ok {
 			continue
 		}
 		o := sc.rewriteText(ev)
