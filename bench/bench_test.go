@@ -348,7 +348,7 @@ func indexSizes() []int {
 }
 
 // lshConfig is the banding the comparison with ekzhu/minhash-lsh uses.
-var lshConfig = dedup.Config{NumHashes: 128, Bands: 25, Rows: 5}
+var lshConfig = dedup.Config{NumHashes: 128, Bands: 25, Rows: 5, Threshold: 0.5}
 
 var (
 	sigMu    sync.Mutex

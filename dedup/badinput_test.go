@@ -453,7 +453,7 @@ func TestBadInputConfigRanges(t *testing.T) {
 		{Threshold: 1},
 		{Threshold: 1e-9},
 		{Threshold: math.SmallestNonzeroFloat64},
-		{NumHashes: 2, Bands: 1, Rows: 2},
+		{NumHashes: 2, Bands: 1, Rows: 2, Threshold: 0.8},
 		{Shingle: shingle.Config{Size: 1}},
 		{Shingle: shingle.Config{Size: shingle.MaxSize}},
 	} {

@@ -59,9 +59,9 @@ func TestCandidateRateMatchesSCurve(t *testing.T) {
 	t.Parallel()
 	const pairs = 1000
 	configs := []dedup.Config{
-		{NumHashes: 128, Threshold: 0.5, Seed: 11},     // banding chosen from the threshold
-		{NumHashes: 128, Bands: 16, Rows: 8, Seed: 12}, // a steep curve, set by hand
-		{NumHashes: 64, Bands: 10, Rows: 3, Seed: 13},  // Bands*Rows < NumHashes
+		{NumHashes: 128, Threshold: 0.5, Seed: 11},                     // banding chosen from the threshold
+		{NumHashes: 128, Bands: 16, Rows: 8, Threshold: 0.7, Seed: 12}, // a steep curve, set by hand
+		{NumHashes: 64, Bands: 10, Rows: 3, Threshold: 0.5, Seed: 13},  // Bands*Rows < NumHashes
 	}
 	if testing.Short() {
 		configs = configs[:1]
@@ -300,31 +300,33 @@ func TestConfigValidate(t *testing.T) {
 		{Threshold: 0.05},
 		{NumHashes: 1},
 		{NumHashes: dedup.MaxNumHashes},
-		{NumHashes: 64, Bands: 8, Rows: 8},
-		{NumHashes: 64, Bands: 10, Rows: 6},
-		{Bands: 32, Rows: 4}, // NumHashes 0 means 128
+		{NumHashes: 64, Bands: 8, Rows: 8, Threshold: 0.8},
+		{NumHashes: 64, Bands: 10, Rows: 6, Threshold: 0.7},
+		{Bands: 32, Rows: 4, Threshold: 0.5}, // NumHashes 0 means 128
+		{NumHashes: 2, Bands: 2, Rows: 1},    // misses most pairs, but no banding of 2 values does better at 0.2
 		{Shingle: shingle.Config{Language: "french", Size: 5}},
 	}
 	for _, c := range valid {
 		assert.NoError(t, c.Validate(), "%+v", c)
 	}
 	invalid := map[string]dedup.Config{
-		"bands without rows":        {Bands: 8},
-		"rows without bands":        {Rows: 8},
-		"negative bands":            {Bands: -1, Rows: 4},
-		"negative rows":             {Bands: 4, Rows: -4},
-		"bands*rows > numhashes":    {NumHashes: 64, Bands: 9, Rows: 8},
-		"bands*rows > default k":    {Bands: 17, Rows: 8},
-		"threshold above 1":         {Threshold: 1.01},
-		"negative threshold":        {Threshold: -0.2},
-		"NaN threshold":             {Threshold: math.NaN()},
-		"+Inf threshold":            {Threshold: math.Inf(1)},
-		"-Inf threshold":            {Threshold: math.Inf(-1)},
-		"negative hashes":           {NumHashes: -1},
-		"too many hashes":           {NumHashes: dedup.MaxNumHashes + 1},
-		"unknown language":          {Shingle: shingle.Config{Language: "klingon"}},
-		"shingle size out of range": {Shingle: shingle.Config{Size: shingle.MaxSize + 1}},
-		"negative shingle size":     {Shingle: shingle.Config{Size: -1}},
+		"bands without rows":           {Bands: 8},
+		"rows without bands":           {Rows: 8},
+		"negative bands":               {Bands: -1, Rows: 4},
+		"banding misses the threshold": {Bands: 32, Rows: 4},
+		"negative rows":                {Bands: 4, Rows: -4},
+		"bands*rows > numhashes":       {NumHashes: 64, Bands: 9, Rows: 8},
+		"bands*rows > default k":       {Bands: 17, Rows: 8},
+		"threshold above 1":            {Threshold: 1.01},
+		"negative threshold":           {Threshold: -0.2},
+		"NaN threshold":                {Threshold: math.NaN()},
+		"+Inf threshold":               {Threshold: math.Inf(1)},
+		"-Inf threshold":               {Threshold: math.Inf(-1)},
+		"negative hashes":              {NumHashes: -1},
+		"too many hashes":              {NumHashes: dedup.MaxNumHashes + 1},
+		"unknown language":             {Shingle: shingle.Config{Language: "klingon"}},
+		"shingle size out of range":    {Shingle: shingle.Config{Size: shingle.MaxSize + 1}},
+		"negative shingle size":        {Shingle: shingle.Config{Size: -1}},
 	}
 	for name, c := range invalid {
 		err := c.Validate()

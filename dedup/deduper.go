@@ -38,20 +38,24 @@ func newDeduper(h *Hasher, ix *Index) *Deduper {
 	return &Deduper{h: h, ix: ix, rules: newRules(h.cfg)}
 }
 
-// NewWithIndex returns a Deduper that signs with cfg and indexes into ix,
-// whose Config must equal cfg after defaults.
+// NewWithIndex returns a Deduper that signs with cfg and indexes into ix.
+// cfg.Adopt(ix.Config()) applies: the Deduper decides at cfg's Threshold
+// and rules, with ix's banding, or NewWithIndex returns an error wrapping
+// ErrConfigMismatch naming the field that makes them incomparable. When
+// cfg decides differently from ix, Index returns a view of ix under the
+// Deduper's Config, sharing ix's documents and clusters.
 func NewWithIndex(cfg Config, ix *Index) (*Deduper, error) {
-	h, err := NewHasher(cfg)
-	if err != nil {
+	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	if ix == nil {
 		return nil, fmt.Errorf("%w: nil index", ErrConfig)
 	}
-	if ix.fp != h.fp || ix.cfg != h.cfg {
-		return nil, fmt.Errorf("%w: index config differs from deduper config", ErrConfigMismatch)
+	cfg, err := cfg.Adopt(ix.cfg)
+	if err != nil {
+		return nil, err
 	}
-	return newDeduper(h, ix), nil
+	return newDeduper(newHasher(cfg), ix.withConfig(cfg)), nil
 }
 
 // Config returns the configuration, with defaults filled in.

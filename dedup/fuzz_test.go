@@ -16,7 +16,7 @@ import (
 // the same documents.
 func FuzzReadIndex(f *testing.F) {
 	small := relSave(f, relSmallIndex(f))
-	empty, err := NewIndex(Config{NumHashes: 4, Bands: 2, Rows: 2})
+	empty, err := NewIndex(Config{NumHashes: 4, Bands: 2, Rows: 2, Threshold: 0.6})
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -71,10 +71,11 @@ func NewMemoryStore(cfg Config) (Store, error) {
 }
 
 // NewIndexWithStore returns an index for cfg over store, which must have
-// been made for a Config that signs and bands alike (same NumHashes,
-// Seed, Method, Shingle, Bands and Rows; the Threshold may differ). It
-// returns an error wrapping ErrConfigMismatch when it can tell that the
-// store was not: for the in-memory store, and for a store with a method
+// been made for a Config that signs and bands alike: cfg.Adopt applies
+// (the Threshold and rules may differ; Bands and Rows left to the
+// threshold take the store's). It returns an error wrapping
+// ErrConfigMismatch, naming the field, when it can tell that the store
+// was not: for the in-memory store, and for a store with a method
 // Config() Config that reports the Config it was made for (as
 // redisstore's does). Other stores must check their Config themselves,
 // for example when they are opened.
@@ -85,24 +86,36 @@ func NewIndexWithStore(cfg Config, store Store) (*Index, error) {
 	if store == nil {
 		return nil, fmt.Errorf("%w: nil store", ErrConfig)
 	}
-	cfg = cfg.WithDefaults()
+	var saved Config
 	switch st := store.(type) {
 	case *memStore:
-		if st.k != cfg.NumHashes || st.bands != cfg.Bands || st.rows != cfg.Rows {
-			return nil, fmt.Errorf("%w: memory store of %d values in %d bands x %d rows, index config %d in %d x %d",
-				ErrConfigMismatch, st.k, st.bands, st.rows, cfg.NumHashes, cfg.Bands, cfg.Rows)
-		}
+		saved = cfg.WithDefaults()
+		saved.NumHashes, saved.Bands, saved.Rows = st.k, st.bands, st.rows
 	case interface{ Config() Config }:
-		sc := st.Config().WithDefaults()
-		if sc.fingerprint() != cfg.fingerprint() || sc.NumHashes != cfg.NumHashes || sc.Bands != cfg.Bands || sc.Rows != cfg.Rows {
-			return nil, fmt.Errorf("%w: store made for another config", ErrConfigMismatch)
-		}
+		saved = st.Config()
+	default:
+		saved = cfg
+	}
+	cfg, err := cfg.Adopt(saved)
+	if err != nil {
+		return nil, err
 	}
 	ix := newIndex(cfg, store)
 	if err := ix.adopt(); err != nil {
 		return nil, err
 	}
 	return ix, nil
+}
+
+// withConfig returns a view of ix deciding under cfg, which Adopt made
+// from ix's Config: it shares ix's store and state.
+func (ix *Index) withConfig(cfg Config) *Index {
+	if cfg == ix.cfg {
+		return ix
+	}
+	v := *ix
+	v.cfg, v.rules = cfg, newRules(cfg)
+	return &v
 }
 
 // adopt gives every document the store holds already a place in the

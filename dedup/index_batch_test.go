@@ -110,10 +110,10 @@ func queryAll(t *testing.T, ix *Index, sigs []Signature) string {
 
 func batchConfigs() []Config {
 	return []Config{
-		{NumHashes: 32, Bands: 8, Rows: 4, Method: MethodOPH},
-		{NumHashes: 30, Bands: 10, Rows: 3},
-		{NumHashes: 128, Bands: 25, Rows: 5, Method: MethodOPH},
-		{NumHashes: 21, Bands: 7, Rows: 3, Method: MethodOPH},
+		{NumHashes: 32, Bands: 8, Rows: 4, Threshold: 0.6, Method: MethodOPH},
+		{NumHashes: 30, Bands: 10, Rows: 3, Threshold: 0.5},
+		{NumHashes: 128, Bands: 25, Rows: 5, Threshold: 0.5, Method: MethodOPH},
+		{NumHashes: 21, Bands: 7, Rows: 3, Threshold: 0.5, Method: MethodOPH},
 	}
 }
 
@@ -179,7 +179,7 @@ func TestAddBatchEqualsAdds(t *testing.T) {
 // TestAddBatchLargeFresh checks one large batch into an empty index (the
 // path that sizes the ID map up front) against Adds.
 func TestAddBatchLargeFresh(t *testing.T) {
-	cfg := Config{NumHashes: 32, Bands: 8, Rows: 4, Method: MethodOPH}
+	cfg := Config{NumHashes: 32, Bands: 8, Rows: 4, Threshold: 0.6, Method: MethodOPH}
 	n := 40000
 	if testing.Short() {
 		n = 5000
@@ -237,8 +237,8 @@ func TestAddBatchLargeFresh(t *testing.T) {
 // unchanged, and that the index then goes on exactly as one that never
 // saw the batch.
 func TestAddBatchAllOrNothing(t *testing.T) {
-	cfg := Config{NumHashes: 32, Bands: 8, Rows: 4, Method: MethodOPH}
-	other := Config{NumHashes: 32, Bands: 8, Rows: 4}
+	cfg := Config{NumHashes: 32, Bands: 8, Rows: 4, Threshold: 0.6, Method: MethodOPH}
+	other := Config{NumHashes: 32, Bands: 8, Rows: 4, Threshold: 0.6}
 	ids, sigs := batchFixture(t, cfg, 3000, 5)
 	_, otherSigs := batchFixture(t, other, 1, 5)
 	ix, st := batchIndex(t, cfg)
@@ -309,7 +309,7 @@ func TestAddBatchAllOrNothing(t *testing.T) {
 type wrappedStore struct{ Store }
 
 func TestAddBatchOtherStore(t *testing.T) {
-	cfg := Config{NumHashes: 32, Bands: 8, Rows: 4, Method: MethodOPH}
+	cfg := Config{NumHashes: 32, Bands: 8, Rows: 4, Threshold: 0.6, Method: MethodOPH}
 	ids, sigs := batchFixture(t, cfg, 600, 9)
 	st, err := NewMemoryStoreWith(cfg, MemoryStoreOptions{MaxPostings: 3})
 	if err != nil {
@@ -355,7 +355,7 @@ func TestAddBatchOtherStore(t *testing.T) {
 // enough for long candidate lists, with and without a posting cap.
 func TestQueryPathsAgree(t *testing.T) {
 	for _, capN := range []int{-1, 3, 0} {
-		cfg := Config{NumHashes: 128, Bands: 25, Rows: 5, Method: MethodOPH}
+		cfg := Config{NumHashes: 128, Bands: 25, Rows: 5, Threshold: 0.5, Method: MethodOPH}
 		ids, sigs := batchFixture(t, cfg, 2000, 13)
 		st, err := NewMemoryStoreWith(cfg, MemoryStoreOptions{MaxPostings: capN})
 		if err != nil {

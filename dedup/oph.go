@@ -1,7 +1,5 @@
 package dedup
 
-// MethodOPH selects one-permutation hashing (Config.Method).
-//
 // One-permutation hashing (Li, Owen and Zhang, NIPS 2012) hashes each
 // shingle once: the hash picks one of the k bins and the shingle's value
 // competes for that bin's minimum. That is k times less hashing than
@@ -13,8 +11,7 @@ package dedup
 // Jaccard similarity. Signatures are as long as MinWise ones, and the
 // Index, banding and similarity estimates work unchanged; the estimate's
 // variance is at most that of MinWise for sets larger than k and a little
-// above it for much smaller sets.
-const MethodOPH = "oph"
+// above it for much smaller sets. (MethodOPH selects it.)
 
 // signOPH lowers mins (all math.MaxUint64) to the densified
 // one-permutation signature of set.

@@ -10,7 +10,7 @@ import (
 
 func ophHasher(t *testing.T, k int) *Hasher {
 	t.Helper()
-	h, err := NewHasher(Config{NumHashes: k, Method: MethodOPH, Bands: 1, Rows: 1})
+	h, err := NewHasher(Config{NumHashes: k, Method: MethodOPH, Bands: 1, Rows: 1, Threshold: 0.5})
 	if err != nil {
 		t.Fatal(err)
 	}

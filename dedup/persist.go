@@ -282,7 +282,7 @@ func (ix *Index) Save(path string) (err error) {
 	}
 	f, err := os.CreateTemp(dir, "."+base+".tmp*")
 	if err != nil {
-		return fmt.Errorf("dedup: save index: %w", err)
+		return saveError(path, err)
 	}
 	tmp := f.Name()
 	closed := false
@@ -295,35 +295,53 @@ func (ix *Index) Save(path string) (err error) {
 		}
 	}()
 	if err := f.Chmod(mode); err != nil && runtime.GOOS != "windows" {
-		return fmt.Errorf("dedup: save index: %w", err)
+		return saveError(path, err)
 	}
 	if _, err := ix.WriteTo(f); err != nil {
+		if pe := (*os.PathError)(nil); errors.As(err, &pe) && pe.Path == tmp {
+			return saveError(path, pe)
+		}
 		return fmt.Errorf("%w (saving to %s)", err, path)
 	}
 	if err := f.Sync(); err != nil {
-		return fmt.Errorf("dedup: save index: %w", err)
+		return saveError(path, err)
 	}
 	closed = true
 	if err := f.Close(); err != nil {
-		return fmt.Errorf("dedup: save index: %w", err)
+		return saveError(path, err)
 	}
 	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("dedup: save index: %w", err)
+		return saveError(path, err)
 	}
 	// The rename is durable once the directory is synced. Windows cannot
 	// open a directory for syncing; its rename is durable enough.
 	if runtime.GOOS != "windows" {
 		d, err := os.Open(dir)
 		if err != nil {
-			return fmt.Errorf("dedup: save index: sync directory: %w", err)
+			return fmt.Errorf("dedup: save index %s: sync directory: %w", path, err)
 		}
 		err = d.Sync()
 		d.Close()
 		if err != nil {
-			return fmt.Errorf("dedup: save index: sync directory: %w", err)
+			return fmt.Errorf("dedup: save index %s: sync directory: %w", path, err)
 		}
 	}
 	return nil
+}
+
+// saveError returns err, an error of Save's temporary file, as an error
+// about path: the file the caller named, not the temporary one.
+func saveError(path string, err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		err = &os.PathError{Op: pe.Op, Path: path, Err: pe.Err}
+	} else {
+		var le *os.LinkError
+		if errors.As(err, &le) {
+			err = &os.PathError{Op: le.Op, Path: path, Err: le.Err}
+		}
+	}
+	return fmt.Errorf("dedup: save index: %w", err)
 }
 
 // ReadIndex reads an index file written by WriteTo or Save from r, to its
@@ -362,16 +380,17 @@ func LoadIndexWith(path string, opts MemoryStoreOptions) (*Index, error) {
 	return loadIndex(path, nil, opts)
 }
 
-// LoadIndexFor reads the index file at path like LoadIndex, and returns an
-// error wrapping ErrConfigMismatch, before reading any document, if the
-// file was saved under a Config other than cfg (after defaults). Use it to
-// resume work with a known Config; cfg itself must be valid (else
-// ErrConfig).
+// LoadIndexFor reads the index file at path like LoadIndex, for work
+// under cfg: cfg.Adopt applies to the saved Config, before any document
+// is read. The index decides at cfg's Threshold and rules, with the saved
+// banding; signing settings that differ give an error wrapping
+// ErrConfigMismatch that names the field. cfg itself must be valid (else
+// ErrConfig); its defaults are filled in, and Bands and Rows left to the
+// threshold take the saved ones.
 func LoadIndexFor(path string, cfg Config) (*Index, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	cfg = cfg.WithDefaults()
 	return loadIndex(path, &cfg, MemoryStoreOptions{})
 }
 
@@ -448,22 +467,19 @@ func readIndex(src io.Reader, want *Config, opts MemoryStoreOptions) (*Index, er
 	if dec.More() {
 		return nil, fmt.Errorf("%w: data after the config JSON", ErrCorrupt)
 	}
-	if err := cfg.Validate(); err != nil {
+	if err := cfg.validate(false); err != nil {
 		return nil, fmt.Errorf("%w: saved config: %w", ErrCorrupt, err)
 	}
 	cfg = cfg.WithDefaults()
 	if cfg.fingerprint() != fp {
 		return nil, fmt.Errorf("%w: the index was saved by a library version whose signatures differ from this one's", ErrConfigMismatch)
 	}
-	if want != nil && cfg != *want {
-		got, _ := json.Marshal(cfg)
-		exp, _ := json.Marshal(*want)
-		return nil, fmt.Errorf("%w: index saved under config %s, want %s", ErrConfigMismatch, got, exp)
+	if want != nil {
+		if cfg, err = want.Adopt(cfg); err != nil {
+			return nil, err
+		}
 	}
-	ix, err := NewIndex(cfg)
-	if err != nil {
-		return nil, fmt.Errorf("%w: saved config: %w", ErrCorrupt, err)
-	}
+	ix := newIndex(cfg, newMemStore(cfg.NumHashes, cfg.Bands, cfg.Rows))
 
 	// Records. They are stored first and indexed once all are read (see
 	// buildPostings), which is several times faster than Add per record.

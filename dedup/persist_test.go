@@ -170,7 +170,7 @@ func TestIndexRoundTrip(t *testing.T) {
 	for _, cfg := range []Config{
 		{},
 		{NumHashes: 64, Threshold: 0.5, Seed: 42, Shingle: relShingleConfig(2, "french", true)},
-		{NumHashes: 100, Bands: 20, Rows: 4, Seed: 1 << 60},
+		{NumHashes: 100, Bands: 20, Rows: 4, Threshold: 0.5, Seed: 1 << 60},
 	} {
 		t.Run(fmt.Sprintf("hashes=%d,threshold=%v", cfg.NumHashes, cfg.Threshold), func(t *testing.T) {
 			_, docs := relSign(t, cfg, texts)
@@ -707,10 +707,29 @@ func TestLoadIndexConfigMismatch(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, ix.Len(), got.Len())
 	}
-	// Any other config is refused before loading.
-	for _, other := range []Config{{}, {Seed: 2}, {Seed: 1, Threshold: 0.3}, {Seed: 1, NumHashes: 64}, {Seed: 1, Bands: 32, Rows: 4}} {
+	// Another threshold or rule resumes the index, with its banding.
+	for _, resume := range []Config{{Seed: 1, Threshold: 0.3}, {Seed: 1, Threshold: 0.9, NoRewrites: true}} {
+		got, err := LoadIndexFor(path, resume)
+		require.NoError(t, err, "%+v", resume)
+		assert.Equal(t, ix.Len(), got.Len())
+		assert.Equal(t, resume.Threshold, got.Config().Threshold)
+		assert.Equal(t, resume.NoRewrites, got.Config().NoRewrites)
+		assert.Equal(t, ix.Banding().Bands, got.Banding().Bands)
+		assert.Equal(t, ix.Banding().Rows, got.Banding().Rows)
+	}
+	// A config that signs or bands otherwise is refused before loading,
+	// with the field named.
+	for field, other := range map[string]Config{
+		"Seed":                 {},
+		"NumHashes":            {Seed: 1, NumHashes: 64},
+		"Bands x Rows":         {Seed: 1, Bands: 32, Rows: 4, Threshold: 0.5},
+		"Shingle.Size":         {Seed: 1, Shingle: relShingleConfig(2, "", false)},
+		"Method is oph here":   {Seed: 1, Method: MethodOPH},
+		"Seed is 2 here and 1": {Seed: 2},
+	} {
 		_, err := LoadIndexFor(path, other)
 		assert.ErrorIs(t, err, ErrConfigMismatch, "%+v", other)
+		assert.ErrorContains(t, err, field, "%+v", other)
 	}
 	_, err = LoadIndexFor(path, Config{Threshold: -1})
 	assert.ErrorIs(t, err, ErrConfig)
@@ -796,7 +815,7 @@ func BenchmarkLoadIndex(b *testing.B) {
 // also checks that ReadIndexWith carries the cap (ReadIndex uses the
 // default).
 func TestRoundTripKeepsCappedChains(t *testing.T) {
-	cfg := Config{NumHashes: 8, Bands: 2, Rows: 4}.WithDefaults()
+	cfg := Config{NumHashes: 8, Bands: 2, Rows: 4, Threshold: 0.8}.WithDefaults()
 	fp := cfg.fingerprint()
 	sigOf := func(i int) Signature {
 		// Band 0 is shared by every document; band 1 is its own.

@@ -97,7 +97,11 @@ func NewHasher(cfg Config) (*Hasher, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	cfg = cfg.WithDefaults()
+	return newHasher(cfg.WithDefaults()), nil
+}
+
+// newHasher returns a Hasher for cfg, which is valid and has its defaults.
+func newHasher(cfg Config) *Hasher {
 	s1 := mix64(cfg.Seed ^ 0x5851f42d4c957f2d)
 	s2 := sampleSeed(cfg)
 	h := &Hasher{
@@ -137,7 +141,7 @@ func NewHasher(cfg Config) (*Hasher, error) {
 		// LSH band come from far-apart positions.
 		h.stride = goldenStride(cfg.NumHashes)
 	}
-	return h, nil
+	return h
 }
 
 // minWiseStepCount is the number of go-minhash h2 steps, indexed by the

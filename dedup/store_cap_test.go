@@ -92,7 +92,7 @@ func TestStoreNoCap(t *testing.T) {
 // document beyond DefaultMaxPostings are all still found as matches, up
 // to the cap, newest first by ID order of equal similarity.
 func TestIndexDefaultCap(t *testing.T) {
-	cfg := Config{NumHashes: 32, Bands: 8, Rows: 4, Method: MethodOPH}
+	cfg := Config{NumHashes: 32, Bands: 8, Rows: 4, Threshold: 0.6, Method: MethodOPH}
 	h, err := NewHasher(cfg)
 	if err != nil {
 		t.Fatal(err)

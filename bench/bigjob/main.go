@@ -206,13 +206,9 @@ func config(o options) (dedup.Config, error) {
 		NoRewrites:    o.noRewrites,
 		NoRelations:   o.related == "",
 	}
-	switch o.method {
-	case "oph", "":
+	cfg.Method = o.method
+	if cfg.Method == "" {
 		cfg.Method = dedup.MethodOPH
-	case "minwise":
-		cfg.Method = ""
-	default:
-		return cfg, fmt.Errorf("unknown -method %q (oph or minwise)", o.method)
 	}
 	return cfg, cfg.Validate()
 }

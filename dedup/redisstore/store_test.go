@@ -77,7 +77,7 @@ func TestOpenChecksConfig(t *testing.T) {
 		{Threshold: 0.5},
 		{NumHashes: 64},
 		{Seed: 1},
-		{Bands: 32, Rows: 4},
+		{Bands: 32, Rows: 4, Threshold: 0.5},
 		{Shingle: dedup.DefaultConfig().Shingle, NumHashes: 256},
 	} {
 		_, err := Open(ctx, c, ns, cfg, nil)
