@@ -58,11 +58,11 @@ func TestResumeAtAnotherThreshold(t *testing.T) {
 	require.NoError(t, err)
 	path := filepath.Join(t.TempDir(), "x.idx")
 	require.NoError(t, d.Index().Save(path))
-	sim := d.Compare(a, b).Similarity
+	sim := d.Hasher().Compare(a, b).Similarity
 	require.Greater(t, sim, low.Threshold)
 	require.Less(t, sim, high.Threshold)
 
-	loaded, err := LoadIndexFor(path, high)
+	loaded, err := LoadIndex(path, &LoadOptions{Config: &high})
 	require.NoError(t, err)
 	store, err := NewMemoryStore(low)
 	require.NoError(t, err)

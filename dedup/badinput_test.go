@@ -430,7 +430,7 @@ func TestBadInputConfigRanges(t *testing.T) {
 		assert.ErrorIs(t, err, ErrConfig, name)
 		_, err = NewMemoryStore(cfg)
 		assert.ErrorIs(t, err, ErrConfig, name)
-		_, err = LoadIndexFor("/nonexistent", cfg)
+		_, err = LoadIndex("/nonexistent", &LoadOptions{Config: &cfg})
 		assert.ErrorIs(t, err, ErrConfig, name)
 		ix, err := NewIndex(Config{})
 		require.NoError(t, err)

@@ -137,7 +137,7 @@ func TestConcurrentIndex(t *testing.T) {
 				report(err)
 				return
 			}
-			got, err := ReadIndex(&buf)
+			got, err := ReadIndex(&buf, nil)
 			if err != nil {
 				report(err)
 				return

@@ -15,8 +15,9 @@ const (
 	// DefaultNumHashes is the signature length when Config.NumHashes is 0.
 	DefaultNumHashes = 128
 	// DefaultThreshold is the similarity threshold when Config.Threshold is
-	// 0. Reworded wire copies share few word 3-grams (see the README's
-	// Quality section), so it is far below the 0.5–0.9 of generic tools.
+	// 0. Reworded wire copies share few word 3-grams (real reprinted
+	// pairs typically score 0.2–0.5), so it is far below the 0.5–0.9 of
+	// generic tools.
 	DefaultThreshold = 0.2
 	// MaxNumHashes is the largest accepted Config.NumHashes.
 	MaxNumHashes = 4096
@@ -171,8 +172,9 @@ func (c Config) validate(checkBanding bool) error {
 // that makes signatures or band keys incomparable: NumHashes, Seed,
 // Method, a Shingle field, or Bands and Rows set by hand in c to other
 // values than saved's. Every path that opens an existing index applies
-// it: NewWithIndex, LoadIndexFor, NewIndexWithStore and redisstore.Open.
-// c and saved must be valid; the result has its defaults filled in.
+// it: NewWithIndex, LoadIndex (LoadOptions.Config), NewIndexWithStore,
+// CopyIndex and redisstore.Open. c and saved must be valid; the result
+// has its defaults filled in.
 func (c Config) Adopt(saved Config) (Config, error) {
 	hand := c.Bands != 0 || c.Rows != 0
 	c, saved = c.WithDefaults(), saved.WithDefaults()

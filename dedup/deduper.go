@@ -67,10 +67,14 @@ func (d *Deduper) Hasher() *Hasher { return d.h }
 // Index returns the index of articles added with Add.
 func (d *Deduper) Index() *Index { return d.ix }
 
-// Compare returns the exact similarity of two texts under the Deduper's
-// config; see Hasher.Compare.
-func (d *Deduper) Compare(a, b string) Score { return d.h.Compare(a, b) }
+// Len returns the number of articles indexed.
+func (d *Deduper) Len() int { return d.ix.Len() }
 
-// WordSimilarity returns how closely two short texts say the same thing
-// under the Deduper's config; see Hasher.WordSimilarity.
-func (d *Deduper) WordSimilarity(a, b string) float64 { return d.h.WordSimilarity(a, b) }
+// Remove forgets the article id and reports whether it was indexed. Its
+// cluster keeps its name and its other articles.
+func (d *Deduper) Remove(id string) (bool, error) { return d.ix.Remove(id) }
+
+// Save writes the Deduper's index, with its clusters and times, to the
+// file at path atomically; see Index.Save. Resume it with LoadIndex and
+// NewWithIndex.
+func (d *Deduper) Save(path string) error { return d.ix.Save(path) }

@@ -9,7 +9,7 @@ import (
 )
 
 // Evidence is the compact record an index keeps of each article beside
-// its signature: what the decision rules (rules.go) need of the text, so
+// its signature: what the decision rules need of the text, so
 // that the stream, the index and the batch decide a pair alike without
 // keeping texts.
 //

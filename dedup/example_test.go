@@ -1,8 +1,11 @@
 package dedup_test
 
 import (
+	"context"
 	"fmt"
 	"log"
+	"os"
+	"path/filepath"
 
 	"github.com/neardup/neardup/dedup"
 	"github.com/neardup/neardup/shingle"
@@ -182,8 +185,8 @@ func ExampleSignature_Similarity() {
 // WordSimilarity compares sentences, where word n-grams are too few: it
 // counts shared words, synonyms included, and penalizes a sentence that
 // says more than the other.
-func ExampleDeduper_WordSimilarity() {
-	d, err := dedup.New(exampleConfig)
+func ExampleHasher_WordSimilarity() {
+	h, err := dedup.NewHasher(exampleConfig)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -192,10 +195,124 @@ func ExampleDeduper_WordSimilarity() {
 		"On Monday the company purchased the rival firm.",
 		"Shares of the rival firm fell 4 percent after the announcement.",
 	} {
-		s := d.WordSimilarity(lede, other)
+		s := h.WordSimilarity(lede, other)
 		fmt.Printf("%.2f %v\n", s, s >= dedup.DefaultWordThreshold)
 	}
 	// Output:
 	// 1.00 true
 	// 0.18 false
+}
+
+// Streaming with cluster identity: Add names each article's cluster
+// (the ID of its first article), and says which clusters an article
+// joined.
+func ExampleResult_Cluster() {
+	d, err := dedup.New(exampleConfig)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, a := range exampleArticles {
+		r, err := d.Add(a.ID, a.Text)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(r.ID, "in cluster", r.Cluster)
+	}
+	c, _ := d.ClusterOf("reprint")
+	fmt.Println("reprint:", c)
+	// Output:
+	// wire in cluster wire
+	// weather in cluster weather
+	// reprint in cluster wire
+	// reprint: wire
+}
+
+// Resuming a saved index: save it, load it back later (here at another
+// threshold, keeping its banding), and go on adding; clusters and times
+// come back with it.
+func ExampleLoadIndex() {
+	dir, err := os.MkdirTemp("", "neardup-example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "news.idx")
+
+	d, err := dedup.New(exampleConfig)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := d.Add("wire", exampleArticles[0].Text); err != nil {
+		log.Fatal(err)
+	}
+	if err := d.Save(path); err != nil {
+		log.Fatal(err)
+	}
+
+	// Later, maybe in another process.
+	resume := exampleConfig
+	resume.Threshold = 0.25
+	ix, err := dedup.LoadIndex(path, &dedup.LoadOptions{Config: &resume})
+	if err != nil {
+		log.Fatal(err) // wraps dedup.ErrConfigMismatch if the file signs otherwise
+	}
+	d, err = dedup.NewWithIndex(resume, ix)
+	if err != nil {
+		log.Fatal(err)
+	}
+	r, err := d.Add("reprint", exampleArticles[2].Text)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(d.Len(), r.CopyOf, r.Cluster, d.Config().Threshold)
+	// Output:
+	// 2 wire wire 0.25
+}
+
+// CopyIndex moves an index between stores, or into a new banding: here
+// into an index for a higher threshold.
+func ExampleCopyIndex() {
+	d, err := dedup.New(exampleConfig)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, a := range exampleArticles {
+		if _, err := d.Add(a.ID, a.Text); err != nil {
+			log.Fatal(err)
+		}
+	}
+	strict := exampleConfig
+	strict.Threshold = 0.6
+	dst, err := dedup.NewIndex(strict)
+	if err != nil {
+		log.Fatal(err)
+	}
+	n, err := dedup.CopyIndex(context.Background(), dst, d.Index())
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%d documents; rows per band: %d before, %d after\n", n, d.Index().Banding().Rows, dst.Banding().Rows)
+	// Output:
+	// 3 documents; rows per band: 2 before, 4 after
+}
+
+// A Signature keeps in a caller's own database as bytes, and compares as
+// before once read back.
+func ExampleSignature_MarshalBinary() {
+	h, err := dedup.NewHasher(exampleConfig)
+	if err != nil {
+		log.Fatal(err)
+	}
+	b, err := h.Sign(exampleArticles[0].Text).MarshalBinary()
+	if err != nil {
+		log.Fatal(err)
+	}
+	var sig dedup.Signature
+	if err := sig.UnmarshalBinary(b); err != nil {
+		log.Fatal(err)
+	}
+	s, err := sig.Similarity(h.Sign(exampleArticles[0].Text))
+	fmt.Println(len(b), "bytes;", s, err)
+	// Output:
+	// 1040 bytes; 1 <nil>
 }

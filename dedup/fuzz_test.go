@@ -31,7 +31,7 @@ func FuzzReadIndex(f *testing.F) {
 }
 
 func fuzzReadIndex(t *testing.T, data []byte) {
-	ix, err := ReadIndex(bytes.NewReader(data))
+	ix, err := ReadIndex(bytes.NewReader(data), nil)
 	if err != nil {
 		if ix != nil {
 			t.Fatalf("ReadIndex returned an index and %v", err)
@@ -46,7 +46,7 @@ func fuzzReadIndex(t *testing.T, data []byte) {
 	if _, err := ix.WriteTo(&buf); err != nil {
 		t.Fatalf("saving a loaded index: %v", err)
 	}
-	again, err := ReadIndex(&buf)
+	again, err := ReadIndex(&buf, nil)
 	if err != nil {
 		t.Fatalf("loading a saved index: %v", err)
 	}

@@ -215,7 +215,7 @@ func TestAddBatchLargeFresh(t *testing.T) {
 	if _, err := bat.WriteTo(&buf); err != nil {
 		t.Fatal(err)
 	}
-	loaded, err := ReadIndex(&buf)
+	loaded, err := ReadIndex(&buf, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

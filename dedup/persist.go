@@ -109,7 +109,7 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // in-memory store's Range follows the order in which the documents were
 // added, so a loaded index follows the same documents under a band key
 // with more than MaxPostings of them as the saved one did (given the same
-// MaxPostings: see ReadIndexWith). On error
+// MaxPostings: see LoadOptions). On error
 // what was written is not a complete file. A document that the format
 // cannot hold gives an error wrapping ErrLimit.
 func (ix *Index) WriteTo(w io.Writer) (int64, error) {
@@ -344,54 +344,69 @@ func saveError(path string, err error) error {
 	return fmt.Errorf("dedup: save index: %w", err)
 }
 
+// LoadOptions choose how LoadIndex and ReadIndex make an index. The zero
+// value (and a nil *LoadOptions) means the saved Config and the default
+// in-memory store.
+type LoadOptions struct {
+	// Config, if not nil, is the Config to work under: Config.Adopt
+	// applies to the saved Config before any document is read, so the
+	// index decides at Config's Threshold and rules, with the saved
+	// banding, and signing settings that differ give an error wrapping
+	// ErrConfigMismatch that names the field. It must be valid (else
+	// ErrConfig).
+	Config *Config
+	// Store tunes the new index's in-memory store. Index files do not
+	// keep the posting cap an index was made with: MaxPostings applies
+	// (0 means DefaultMaxPostings). ExpectedDocs is not needed (the
+	// tables are sized for the documents read) and is only checked.
+	Store MemoryStoreOptions
+}
+
 // ReadIndex reads an index file written by WriteTo or Save from r, to its
-// end, and returns a new in-memory index with the saved Config and every
-// saved document. It returns an error wrapping ErrFormat (not an index
-// file), ErrVersion (a newer format), ErrCorrupt (truncated, checksum
-// mismatch, invalid field), ErrConfigMismatch (saved by a library whose
-// signatures differ from this one's for the same Config), or r's own read
-// error. It never returns a partly loaded index, and the memory it
-// allocates is bounded by what it has read, whatever the length fields
-// say. The index's store has the default MemoryStoreOptions (posting cap
-// DefaultMaxPostings): index files do not keep the cap an index was made
-// with; ReadIndexWith sets it.
-func ReadIndex(r io.Reader) (*Index, error) { return readIndex(r, nil, MemoryStoreOptions{}) }
-
-// ReadIndexWith is ReadIndex with the options of the new index's in-memory
-// store. Its MaxPostings applies; ExpectedDocs is not needed (the tables
-// are sized for the documents read) and is only checked. It returns an
-// error wrapping ErrConfig for invalid options.
-func ReadIndexWith(r io.Reader, opts MemoryStoreOptions) (*Index, error) {
-	if err := opts.check(); err != nil {
+// end, and returns a new in-memory index with every saved document, under
+// the saved Config or opts.Config (see LoadOptions; opts may be nil). It
+// returns an error wrapping ErrFormat (not an index file), ErrVersion (a
+// newer format), ErrCorrupt (truncated, checksum mismatch, invalid
+// field), ErrConfigMismatch (saved by a library whose signatures differ
+// from this one's for the same Config, or under a Config that opts.Config
+// cannot adopt), ErrConfig (invalid options), or r's own read error. It
+// never returns a partly loaded index, and the memory it allocates is
+// bounded by what it has read, whatever the length fields say.
+func ReadIndex(r io.Reader, opts *LoadOptions) (*Index, error) {
+	want, so, err := opts.check()
+	if err != nil {
 		return nil, err
 	}
-	return readIndex(r, nil, opts)
+	return readIndex(r, want, so)
 }
 
-// LoadIndex reads the index file at path; see ReadIndex.
-func LoadIndex(path string) (*Index, error) { return loadIndex(path, nil, MemoryStoreOptions{}) }
-
-// LoadIndexWith reads the index file at path like LoadIndex, with the
-// options of the new index's in-memory store; see ReadIndexWith.
-func LoadIndexWith(path string, opts MemoryStoreOptions) (*Index, error) {
-	if err := opts.check(); err != nil {
+// LoadIndex reads the index file at path; see ReadIndex. Errors name the
+// file.
+func LoadIndex(path string, opts *LoadOptions) (*Index, error) {
+	want, so, err := opts.check()
+	if err != nil {
 		return nil, err
 	}
-	return loadIndex(path, nil, opts)
+	return loadIndex(path, want, so)
 }
 
-// LoadIndexFor reads the index file at path like LoadIndex, for work
-// under cfg: cfg.Adopt applies to the saved Config, before any document
-// is read. The index decides at cfg's Threshold and rules, with the saved
-// banding; signing settings that differ give an error wrapping
-// ErrConfigMismatch that names the field. cfg itself must be valid (else
-// ErrConfig); its defaults are filled in, and Bands and Rows left to the
-// threshold take the saved ones.
-func LoadIndexFor(path string, cfg Config) (*Index, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, err
+// check validates the options and returns the Config to adopt (nil for
+// the saved one) and the store options.
+func (o *LoadOptions) check() (*Config, MemoryStoreOptions, error) {
+	if o == nil {
+		return nil, MemoryStoreOptions{}, nil
 	}
-	return loadIndex(path, &cfg, MemoryStoreOptions{})
+	if err := o.Store.check(); err != nil {
+		return nil, MemoryStoreOptions{}, err
+	}
+	if o.Config == nil {
+		return nil, o.Store, nil
+	}
+	if err := o.Config.Validate(); err != nil {
+		return nil, MemoryStoreOptions{}, err
+	}
+	cfg := *o.Config
+	return &cfg, o.Store, nil
 }
 
 func loadIndex(path string, want *Config, opts MemoryStoreOptions) (*Index, error) {

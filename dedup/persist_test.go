@@ -198,7 +198,7 @@ func TestIndexRoundTrip(t *testing.T) {
 
 			path := filepath.Join(t.TempDir(), "index.ndx")
 			require.NoError(t, ix.Save(path))
-			got, err := LoadIndex(path)
+			got, err := LoadIndex(path, nil)
 			require.NoError(t, err)
 
 			assert.Equal(t, ix.Len(), got.Len())
@@ -247,7 +247,7 @@ func TestIndexRoundTripEmpty(t *testing.T) {
 	ix, err := NewIndex(Config{})
 	require.NoError(t, err)
 	b := relSave(t, ix)
-	got, err := ReadIndex(bytes.NewReader(b))
+	got, err := ReadIndex(bytes.NewReader(b), nil)
 	require.NoError(t, err)
 	assert.Equal(t, 0, got.Len())
 	assert.Equal(t, ix.Config(), got.Config())
@@ -256,7 +256,7 @@ func TestIndexRoundTripEmpty(t *testing.T) {
 func TestReadIndexTruncated(t *testing.T) {
 	small := relSave(t, relSmallIndex(t))
 	for n := range len(small) {
-		_, err := ReadIndex(bytes.NewReader(small[:n]))
+		_, err := ReadIndex(bytes.NewReader(small[:n]), nil)
 		require.ErrorIs(t, err, ErrCorrupt, "truncated to %d of %d bytes", n, len(small))
 		require.NotErrorIs(t, err, ErrFormat)
 	}
@@ -273,11 +273,11 @@ func TestReadIndexTruncated(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "index")
 	for n := 0; n < len(big); n += 997 {
 		require.NoError(t, os.WriteFile(path, big[:n], 0o644))
-		_, err := LoadIndex(path)
+		_, err := LoadIndex(path, nil)
 		require.ErrorIs(t, err, ErrCorrupt, "truncated to %d of %d bytes", n, len(big))
 		require.Contains(t, err.Error(), path)
 	}
-	_, err = ReadIndex(bytes.NewReader(big[:len(big)-1]))
+	_, err = ReadIndex(bytes.NewReader(big[:len(big)-1]), nil)
 	assert.ErrorContains(t, err, "truncated at offset")
 }
 
@@ -287,7 +287,7 @@ func TestReadIndexFlippedBytes(t *testing.T) {
 		for _, mask := range []byte{0x01, 0x80, 0xff} {
 			b := bytes.Clone(file)
 			b[off] ^= mask
-			ix, err := ReadIndex(bytes.NewReader(b))
+			ix, err := ReadIndex(bytes.NewReader(b), nil)
 			require.Error(t, err, "byte %d ^ %#x", off, mask)
 			require.Nil(t, ix)
 			switch {
@@ -313,13 +313,13 @@ func TestReadIndexForeign(t *testing.T) {
 		"other magic": append([]byte("NDUPIDY\x00"), file[8:]...),
 		"lower case":  append([]byte("ndupidx\x00"), file[8:]...),
 	} {
-		_, err := ReadIndex(bytes.NewReader(b))
+		_, err := ReadIndex(bytes.NewReader(b), nil)
 		assert.ErrorIs(t, err, ErrFormat, name)
 		assert.NotErrorIs(t, err, ErrCorrupt, name)
 	}
-	_, err := ReadIndex(bytes.NewReader(nil))
+	_, err := ReadIndex(bytes.NewReader(nil), nil)
 	assert.ErrorIs(t, err, ErrCorrupt, "empty file")
-	_, err = ReadIndex(bytes.NewReader([]byte("NDUP")))
+	_, err = ReadIndex(bytes.NewReader([]byte("NDUP")), nil)
 	assert.ErrorIs(t, err, ErrCorrupt, "prefix of the magic")
 }
 
@@ -328,7 +328,7 @@ func TestReadIndexNewerVersion(t *testing.T) {
 	for _, v := range []uint32{3, 4, 1 << 31} {
 		b := bytes.Clone(file)
 		binary.LittleEndian.PutUint32(b[len(fileMagic):], v)
-		_, err := ReadIndex(bytes.NewReader(relFixChecksums(b)))
+		_, err := ReadIndex(bytes.NewReader(relFixChecksums(b)), nil)
 		require.ErrorIs(t, err, ErrVersion)
 		assert.ErrorContains(t, err, fmt.Sprintf("format version %d", v))
 	}
@@ -362,18 +362,18 @@ func TestReadIndexBadHeader(t *testing.T) {
 	// Sanity: rewriting with the same header changes nothing.
 	same := relRewriteHeader(file, cfgJSON, nil)
 	require.Equal(t, file, same)
-	_, err = ReadIndex(bytes.NewReader(same))
+	_, err = ReadIndex(bytes.NewReader(same), nil)
 	require.NoError(t, err)
 
 	// A library whose signatures differ (another signatureVersion, say)
 	// writes another fingerprint for the same Config.
 	fp := ix.fp ^ 1
-	_, err = ReadIndex(bytes.NewReader(relRewriteHeader(file, cfgJSON, &fp)))
+	_, err = ReadIndex(bytes.NewReader(relRewriteHeader(file, cfgJSON, &fp)), nil)
 	assert.ErrorIs(t, err, ErrConfigMismatch)
 
 	// A newer library with a Config field this one does not know.
 	newer := strings.Replace(string(cfgJSON), `{`, `{"minimum_words":5,`, 1)
-	_, err = ReadIndex(bytes.NewReader(relRewriteHeader(file, []byte(newer), nil)))
+	_, err = ReadIndex(bytes.NewReader(relRewriteHeader(file, []byte(newer), nil)), nil)
 	assert.ErrorIs(t, err, ErrVersion)
 	assert.ErrorContains(t, err, "minimum_words")
 
@@ -386,20 +386,20 @@ func TestReadIndexBadHeader(t *testing.T) {
 		`"`,
 	} {
 		require.NotEqual(t, string(cfgJSON), bad)
-		_, err = ReadIndex(bytes.NewReader(relRewriteHeader(file, []byte(bad), nil)))
+		_, err = ReadIndex(bytes.NewReader(relRewriteHeader(file, []byte(bad), nil)), nil)
 		assert.Error(t, err, bad)
 		if !errors.Is(err, ErrVersion) {
 			assert.ErrorIs(t, err, ErrCorrupt, bad)
 		}
 	}
-	_, err = ReadIndex(bytes.NewReader(relRewriteHeader(file, []byte(strings.Replace(string(cfgJSON), `"threshold":0.2`, `"threshold":2`, 1)), nil)))
+	_, err = ReadIndex(bytes.NewReader(relRewriteHeader(file, []byte(strings.Replace(string(cfgJSON), `"threshold":0.2`, `"threshold":2`, 1)), nil)), nil)
 	assert.ErrorIs(t, err, ErrConfig)
 
 	// Config lengths out of range.
 	for _, n := range []uint32{0, maxConfigLen + 1, 1<<32 - 1} {
 		b := bytes.Clone(file)
 		binary.LittleEndian.PutUint32(b[len(fileMagic)+4:], n)
-		_, err = ReadIndex(bytes.NewReader(b))
+		_, err = ReadIndex(bytes.NewReader(b), nil)
 		assert.ErrorIs(t, err, ErrCorrupt)
 	}
 }
@@ -443,7 +443,7 @@ func TestReadIndexBadRecords(t *testing.T) {
 	}
 
 	good := file(2, record("a", 3, 8, 2, 8), record("b", 4, 8, 0, 0))
-	got, err := ReadIndex(bytes.NewReader(good))
+	got, err := ReadIndex(bytes.NewReader(good), nil)
 	require.NoError(t, err)
 	require.Equal(t, 2, got.Len())
 
@@ -467,7 +467,7 @@ func TestReadIndexBadRecords(t *testing.T) {
 		"cluster name cut": {file(1, withTail(record("a", 3, 8, 0, 0), 2, 5, 'x')), ErrCorrupt},
 		"no flags":         {file(1, withTail(record("a", 3, 8, 0, 0), 2, 0)), ErrCorrupt},
 	} {
-		_, err := ReadIndex(bytes.NewReader(tc.file))
+		_, err := ReadIndex(bytes.NewReader(tc.file), nil)
 		assert.ErrorIs(t, err, tc.want, name)
 		assert.ErrorIs(t, err, ErrCorrupt, name)
 	}
@@ -490,7 +490,7 @@ func TestReadIndexHostileLengths(t *testing.T) {
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
-		_, err := ReadIndex(bytes.NewReader(b))
+		_, err := ReadIndex(bytes.NewReader(b), nil)
 		runtime.ReadMemStats(&after)
 		require.ErrorIs(t, err, ErrCorrupt, name)
 		require.ErrorContains(t, err, "truncated", name)
@@ -591,7 +591,7 @@ func TestWriteToErrors(t *testing.T) {
 	long := Record{ID: strings.Repeat("z", MaxSavedIDLen), Values: make([]uint32, 16), Shingles: 2}
 	ok, err := NewIndexWithStore(cfg, &relStore{Store: mem, failAfter: -1, extra: []Record{long}})
 	require.NoError(t, err)
-	got, err := ReadIndex(bytes.NewReader(relSave(t, ok)))
+	got, err := ReadIndex(bytes.NewReader(relSave(t, ok)), nil)
 	require.NoError(t, err)
 	r, found, err := got.Store().Get(long.ID)
 	require.NoError(t, err)
@@ -654,13 +654,13 @@ func TestSaveAtomic(t *testing.T) {
 	failing.extra = nil
 
 	// The old file still loads, with the first 100 documents.
-	old, err := LoadIndex(path)
+	old, err := LoadIndex(path, nil)
 	require.NoError(t, err)
 	assert.Equal(t, 100, old.Len())
 
 	// A successful save replaces it and keeps its mode.
 	require.NoError(t, ix.Save(path))
-	got, err := LoadIndex(path)
+	got, err := LoadIndex(path, nil)
 	require.NoError(t, err)
 	assert.Equal(t, len(docs), got.Len())
 	entries, err := os.ReadDir(dir)
@@ -685,7 +685,7 @@ func TestSaveAtomic(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, fi.IsDir())
 
-	_, err = LoadIndex(filepath.Join(dir, "missing.ndx"))
+	_, err = LoadIndex(filepath.Join(dir, "missing.ndx"), nil)
 	assert.ErrorIs(t, err, fs.ErrNotExist)
 }
 
@@ -703,13 +703,13 @@ func TestLoadIndexConfigMismatch(t *testing.T) {
 
 	// The same config, written with or without its defaults.
 	for _, same := range []Config{cfg, cfg.WithDefaults(), {Seed: 1, NumHashes: DefaultNumHashes, Threshold: DefaultThreshold}} {
-		got, err := LoadIndexFor(path, same)
+		got, err := LoadIndex(path, &LoadOptions{Config: &same})
 		require.NoError(t, err)
 		assert.Equal(t, ix.Len(), got.Len())
 	}
 	// Another threshold or rule resumes the index, with its banding.
 	for _, resume := range []Config{{Seed: 1, Threshold: 0.3}, {Seed: 1, Threshold: 0.9, NoRewrites: true}} {
-		got, err := LoadIndexFor(path, resume)
+		got, err := LoadIndex(path, &LoadOptions{Config: &resume})
 		require.NoError(t, err, "%+v", resume)
 		assert.Equal(t, ix.Len(), got.Len())
 		assert.Equal(t, resume.Threshold, got.Config().Threshold)
@@ -727,15 +727,15 @@ func TestLoadIndexConfigMismatch(t *testing.T) {
 		"Method is oph here":   {Seed: 1, Method: MethodOPH},
 		"Seed is 2 here and 1": {Seed: 2},
 	} {
-		_, err := LoadIndexFor(path, other)
+		_, err := LoadIndex(path, &LoadOptions{Config: &other})
 		assert.ErrorIs(t, err, ErrConfigMismatch, "%+v", other)
 		assert.ErrorContains(t, err, field, "%+v", other)
 	}
-	_, err = LoadIndexFor(path, Config{Threshold: -1})
+	_, err = LoadIndex(path, &LoadOptions{Config: &Config{Threshold: -1}})
 	assert.ErrorIs(t, err, ErrConfig)
 
 	// A loaded index refuses signatures of another config.
-	got, err := LoadIndex(path)
+	got, err := LoadIndex(path, nil)
 	require.NoError(t, err)
 	before := relAnswers(t, got, docs)
 	for _, other := range []Config{{Seed: 2}, {Seed: 1, NumHashes: 64}, {Seed: 1, Shingle: relShingleConfig(2, "", false)}} {
@@ -798,7 +798,7 @@ func BenchmarkLoadIndex(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for b.Loop() {
-				ix, err := LoadIndex(path)
+				ix, err := LoadIndex(path, nil)
 				if err != nil || ix.Len() != n {
 					b.Fatal(err)
 				}
@@ -812,7 +812,7 @@ func BenchmarkLoadIndex(b *testing.B) {
 // one band key than its posting cap, after a removal and a re-add (which
 // reuses a freed document number), and checks that the loaded index
 // follows the same documents under that key: the newest MaxPostings. It
-// also checks that ReadIndexWith carries the cap (ReadIndex uses the
+// also checks that LoadOptions.Store carries the cap (ReadIndex uses the
 // default).
 func TestRoundTripKeepsCappedChains(t *testing.T) {
 	cfg := Config{NumHashes: 8, Bands: 2, Rows: 4, Threshold: 0.8}.WithDefaults()
@@ -845,7 +845,7 @@ func TestRoundTripKeepsCappedChains(t *testing.T) {
 		var buf bytes.Buffer
 		_, err = ix.WriteTo(&buf)
 		require.NoError(t, err)
-		got, err := ReadIndexWith(bytes.NewReader(buf.Bytes()), MemoryStoreOptions{MaxPostings: tc.maxPostings})
+		got, err := ReadIndex(bytes.NewReader(buf.Bytes()), &LoadOptions{Store: MemoryStoreOptions{MaxPostings: tc.maxPostings}})
 		require.NoError(t, err)
 		for i := range tc.docs {
 			a, err := ix.Candidates(sigOf(i))
@@ -856,7 +856,7 @@ func TestRoundTripKeepsCappedChains(t *testing.T) {
 		}
 		// ReadIndex applies the default cap instead: it answers like the
 		// same adds and removal under NewIndex.
-		def, err := ReadIndex(bytes.NewReader(buf.Bytes()))
+		def, err := ReadIndex(bytes.NewReader(buf.Bytes()), nil)
 		require.NoError(t, err)
 		ref, err := NewIndex(cfg)
 		require.NoError(t, err)
@@ -874,6 +874,6 @@ func TestRoundTripKeepsCappedChains(t *testing.T) {
 			require.Equal(t, a, b, "cap %d loaded with the default, query %d", tc.maxPostings, q)
 		}
 	}
-	_, err := ReadIndexWith(bytes.NewReader(nil), MemoryStoreOptions{ExpectedDocs: -1})
+	_, err := ReadIndex(bytes.NewReader(nil), &LoadOptions{Store: MemoryStoreOptions{ExpectedDocs: -1}})
 	require.ErrorIs(t, err, ErrConfig)
 }

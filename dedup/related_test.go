@@ -105,10 +105,10 @@ func TestTrimmedCopy(t *testing.T) {
 	}
 	d, err := dedup.New(dedup.Config{})
 	require.NoError(t, err)
-	exact := d.Compare(arts[0].Text, arts[1].Text)
+	exact := d.Hasher().Compare(arts[0].Text, arts[1].Text)
 	require.Less(t, exact.Similarity, d.Config().Threshold, "the trimmed copy is below the Jaccard threshold")
 	require.InDelta(t, 1.0, exact.Containment, 1e-9)
-	require.Less(t, d.Compare(arts[2].Text, arts[1].Text).Similarity, 0.1, "the host is far below the threshold")
+	require.Less(t, d.Hasher().Compare(arts[2].Text, arts[1].Text).Similarity, 0.1, "the host is far below the threshold")
 
 	res, err := d.Cluster(arts)
 	require.NoError(t, err)

@@ -99,11 +99,11 @@ func TestClusterHeavyRewrite(t *testing.T) {
 	d, err := New(Config{})
 	require.NoError(t, err)
 	// The rewrite shares few word 3-grams: the copy rule alone misses it.
-	s := d.Compare(rwSource, rwRewrite)
+	s := d.Hasher().Compare(rwSource, rwRewrite)
 	require.Less(t, s.Similarity, d.Config().Threshold*trimmedFloor)
 
 	// The partial reuse is no copy either.
-	require.False(t, d.rules.isCopy(d.Compare(rwSource, rwPartial).Similarity, d.Compare(rwSource, rwPartial).Containment))
+	require.False(t, d.rules.isCopy(d.Hasher().Compare(rwSource, rwPartial).Similarity, d.Hasher().Compare(rwSource, rwPartial).Containment))
 
 	res, err := d.Cluster([]Article{
 		{ID: "source", Text: rwSource},
@@ -163,7 +163,7 @@ func TestClusterPairsOnceAfterRewrite(t *testing.T) {
 	d, err := New(Config{})
 	require.NoError(t, err)
 	for _, l := range []string{short + " " + long1, long2 + " " + short} {
-		sc := d.Compare(short, l)
+		sc := d.Hasher().Compare(short, l)
 		require.True(t, sc.Similarity < d.Config().Threshold && d.rules.isCopy(sc.Similarity, sc.Containment), "fixture: %+v", sc)
 	}
 	arts := []Article{

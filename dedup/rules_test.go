@@ -69,7 +69,7 @@ func TestEvidenceScores(t *testing.T) {
 	for range 300 {
 		a, b := arts[rng.IntN(len(arts))], arts[rng.IntN(len(arts))]
 		da, db := d.h.Doc(a.Text), d.h.Doc(b.Text)
-		want := d.Compare(a.Text, b.Text)
+		want := d.Hasher().Compare(a.Text, b.Text)
 		got, _ := sc.score(da.Evidence, db.Evidence, &cfg, nil)
 		worst = max(worst, math.Abs(got.Similarity-want.Similarity), math.Abs(got.Containment-want.Containment))
 
@@ -159,7 +159,7 @@ func TestOneDecisionEveryPath(t *testing.T) {
 		require.Equal(t, verdict{v.batch, v.batch, v.batch, v.batch}, v, "%s ~ %s: check, query, stream, batch", p.a.ID, p.b.ID)
 		if v.batch {
 			joined++
-			if d.Compare(p.a.Text, p.b.Text).Similarity < d.Config().Threshold*trimmedFloor {
+			if d.Hasher().Compare(p.a.Text, p.b.Text).Similarity < d.Config().Threshold*trimmedFloor {
 				rewrites++
 			}
 		} else {
@@ -206,7 +206,7 @@ func TestThresholdIsAFloor(t *testing.T) {
 		below := 0
 		for _, c := range res.Clusters {
 			for _, p := range c.Pairs {
-				if d.Compare(text[p.A], text[p.B]).Similarity < 0.9 {
+				if d.Hasher().Compare(text[p.A], text[p.B]).Similarity < 0.9 {
 					below++
 				}
 			}
@@ -218,7 +218,7 @@ func TestThresholdIsAFloor(t *testing.T) {
 			}
 			require.NoError(t, err)
 			for _, m := range r.Matches {
-				if d.Compare(a.Text, text[m.ID]).Similarity < 0.9 {
+				if d.Hasher().Compare(a.Text, text[m.ID]).Similarity < 0.9 {
 					below++
 				}
 			}
@@ -319,7 +319,7 @@ func TestStreamClustersSurviveSaveLoad(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "ix")
 	require.NoError(t, d.Index().Save(path))
-	ix, err := LoadIndex(path)
+	ix, err := LoadIndex(path, nil)
 	require.NoError(t, err)
 	d2, err := NewWithIndex(Config{}, ix)
 	require.NoError(t, err)
@@ -357,7 +357,7 @@ func TestStreamClustersSurviveSaveLoad(t *testing.T) {
 // TestVersion1FileLoads: an index file of format 1 (before Evidence and
 // clusters) loads, each document alone, and answers queries.
 func TestVersion1FileLoads(t *testing.T) {
-	ix, err := LoadIndex(filepath.Join("testdata", "v1-kandahar.idx"))
+	ix, err := LoadIndex(filepath.Join("testdata", "v1-kandahar.idx"), nil)
 	require.NoError(t, err)
 	require.Equal(t, 5, ix.Len())
 	d, err := NewWithIndex(Config{}, ix)
@@ -420,7 +420,7 @@ func TestExpireByArticleTime(t *testing.T) {
 	// Saved and loaded, the times still decide.
 	path := filepath.Join(t.TempDir(), "ix")
 	require.NoError(t, d.Index().Save(path))
-	ix, err := LoadIndex(path)
+	ix, err := LoadIndex(path, nil)
 	require.NoError(t, err)
 	n, err = ix.Expire(time.Now().Add(time.Hour))
 	require.NoError(t, err)

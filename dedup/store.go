@@ -19,14 +19,9 @@ type Record struct {
 	Values []uint32
 	// Shingles is the number of distinct shingles of the document.
 	Shingles int
-	// Sentences is a sentence sketch the caller may keep with the
-	// document: sorted, distinct 32-bit values, for example one or more
-	// per sentence. It may be empty. Stores keep and return it and index
-	// files save it, but Index.Add and Deduper.Add leave it empty and no
-	// query reads it: the library's sentence-level evidence (partial
-	// reuse, heavy rewrites) is computed from the texts in
-	// Deduper.Cluster. It is reserved for that evidence in the streaming
-	// path; today only code that calls a Store directly fills it.
+	// Evidence is the document's Evidence (Doc.Evidence), as 32-bit
+	// words; empty for a document indexed by its Signature alone. Stores
+	// keep and return it unchanged; the decision rules read it.
 	Evidence []uint32
 }
 

@@ -133,10 +133,10 @@ func TestWordSimilarityConcurrent(t *testing.T) {
 func TestWordSimilarityParaphrase(t *testing.T) {
 	d, err := dedup.New(dedup.Config{})
 	require.NoError(t, err)
-	para := d.WordSimilarity(
+	para := d.Hasher().WordSimilarity(
 		"Amrozi accused his brother, whom he called \"the witness\", of deliberately distorting his evidence.",
 		"Referring to him as only \"the witness\", Amrozi accused his brother of deliberately distorting his evidence.")
-	diff := d.WordSimilarity(
+	diff := d.Hasher().WordSimilarity(
 		"The city council voted on Tuesday to close the old bridge over the river.",
 		"The city council voted on Tuesday to raise parking fees downtown and hire more inspectors.")
 	assert.Greater(t, para, dedup.DefaultWordThreshold)

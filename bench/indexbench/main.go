@@ -183,7 +183,7 @@ func main() {
 			runtime.GC()
 			runtime.ReadMemStats(&ms0)
 			start, cpu0 := time.Now(), synth.ProcessCPU()
-			ix2, err := dedup.ReadIndex(bytes.NewReader(buf.Bytes()))
+			ix2, err := dedup.ReadIndex(bytes.NewReader(buf.Bytes()), nil)
 			if err != nil {
 				fail(err)
 			}

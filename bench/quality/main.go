@@ -14,10 +14,10 @@
 // would, and each document is scored in the cluster the library keeps
 // for it (Deduper.ClusterOf; the ARI of following CopyOf alone is
 // printed too). Pairs (objects with "text1",
-// "text2", "label" 0/1) are scored with Deduper.WordSimilarity, the
+// "text2", "label" 0/1) are scored with Hasher.WordSimilarity, the
 // library's measure for sentences, against dedup.DefaultWordThreshold
 // (or -threshold); -measure shingles scores them with the shingle Jaccard
-// of Deduper.Compare against the Config's threshold instead. -tune
+// of Hasher.Compare against the Config's threshold instead. -tune
 // TRAIN.jsonl first picks the threshold that maximises accuracy on a
 // training file; -folds K also reports K-fold cross-validation on the
 // file itself (the threshold tuned on K-1 folds, measured on the
@@ -76,7 +76,7 @@ func run(args []string, stdout io.Writer) error {
 	fs.StringVar(&o.tune, "tune", "", "pairs mode: pick the threshold on this training file first")
 	fs.BoolVar(&o.sweep, "sweep", false, "print figures over a grid of thresholds and shingle sizes")
 	fs.StringVar(&o.plot, "plot", "", "with -sweep: write the precision/recall curve to this SVG file")
-	fs.StringVar(&o.measure, "measure", measureWords, `pairs mode: "words" (Deduper.WordSimilarity) or "shingles" (the shingle Jaccard of Deduper.Compare)`)
+	fs.StringVar(&o.measure, "measure", measureWords, `pairs mode: "words" (Hasher.WordSimilarity) or "shingles" (the shingle Jaccard of Hasher.Compare)`)
 	fs.IntVar(&o.folds, "folds", 0, "pairs mode: also report K-fold cross-validated accuracy and F1 of the tuned threshold (0: off)")
 	fs.BoolVar(&o.stream, "stream", false, "docs mode: add the documents one at a time in file order (Deduper.Add) instead of clustering the batch")
 	fs.Usage = func() {
@@ -400,9 +400,9 @@ func scorePairs(d *dedup.Deduper, measure string, pairs []Pair) ([]float64, []bo
 	labels := make([]bool, len(pairs))
 	for i, p := range pairs {
 		if measure == measureShingles {
-			scores[i] = d.Compare(p.Text1, p.Text2).Similarity
+			scores[i] = d.Hasher().Compare(p.Text1, p.Text2).Similarity
 		} else {
-			scores[i] = d.WordSimilarity(p.Text1, p.Text2)
+			scores[i] = d.Hasher().WordSimilarity(p.Text1, p.Text2)
 		}
 		labels[i] = p.Label
 	}

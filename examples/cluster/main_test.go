@@ -107,7 +107,7 @@ func TestIndexFindsTrimmedCopy(t *testing.T) {
 	require.NoError(t, os.WriteFile(trimmed, orig[:cut], 0o644))
 	d, err := dedup.New(dedup.Config{})
 	require.NoError(t, err)
-	sc := d.Compare(string(orig), string(orig[:cut]))
+	sc := d.Hasher().Compare(string(orig), string(orig[:cut]))
 	require.Less(t, sc.Similarity, d.Config().Threshold, "the fixture must be a trimmed copy under the threshold")
 	// With the containment rule off, the threshold alone misses it.
 	plain, err := dedup.New(dedup.Config{NoContainment: true})

@@ -16,7 +16,7 @@ func OpenDeduper(cfg dedup.Config, path string) (*dedup.Deduper, error) {
 	if path == "" {
 		return dedup.New(cfg)
 	}
-	ix, err := dedup.LoadIndexFor(path, cfg)
+	ix, err := dedup.LoadIndex(path, &dedup.LoadOptions{Config: &cfg})
 	if errors.Is(err, fs.ErrNotExist) {
 		return dedup.New(cfg)
 	}
