@@ -266,6 +266,8 @@ func interrupted(ctx context.Context, err error, what string) error {
 // flags are the flags most commands share.
 type flags struct {
 	fs      *flag.FlagSet
+	usage   func(io.Writer)
+	stdout  io.Writer
 	cfg     dedup.Config
 	fields  articles.Fields
 	workers int
@@ -275,11 +277,17 @@ type flags struct {
 // arguments are args (for the usage text), with the config flags and,
 // if jsonl, -id-field and -text-field.
 func newFlags(name, args, about string, e *env, jsonl bool) *flags {
-	f := &flags{fs: flag.NewFlagSet(name, flag.ContinueOnError)}
-	f.fs.SetOutput(e.stderr)
-	f.fs.Usage = func() {
-		fmt.Fprintf(f.fs.Output(), "Usage: neardup %s [flags] %s\n\n%s\nFlags:\n", name, args, about)
+	f := &flags{fs: flag.NewFlagSet(name, flag.ContinueOnError), stdout: e.stdout}
+	// The flag package's own messages are not printed: a bad flag is a
+	// usage error that run prints in one line, and -h prints the usage
+	// on stdout.
+	f.fs.SetOutput(io.Discard)
+	f.fs.Usage = func() {}
+	f.usage = func(w io.Writer) {
+		fmt.Fprintf(w, "Usage: neardup %s [flags] %s\n\n%s\nFlags:\n", name, args, about)
+		f.fs.SetOutput(w)
 		f.fs.PrintDefaults()
+		f.fs.SetOutput(io.Discard)
 	}
 	articles.ConfigFlags(f.fs, &f.cfg)
 	articles.RuleFlags(f.fs, &f.cfg)
@@ -300,6 +308,7 @@ func (f *flags) workerFlag() {
 func (f *flags) parse(args []string) error {
 	if err := f.fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			f.usage(f.stdout)
 			return err
 		}
 		return usageError{err.Error()}
@@ -311,7 +320,7 @@ func (f *flags) parse(args []string) error {
 		return usagef("-workers must be 0 or more")
 	}
 	if err := f.cfg.Validate(); err != nil {
-		return usageError{err.Error()}
+		return usageError{strings.TrimPrefix(err.Error(), "dedup: ")}
 	}
 	return nil
 }

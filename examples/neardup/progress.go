@@ -148,10 +148,17 @@ func (m *meter) line(now time.Time) string {
 			n = m.done
 		}
 		fmt.Fprintf(&b, "%s: %s", verb, count(n))
-		if s := elapsed.Seconds(); s > 0 && n > 0 {
-			fmt.Fprintf(&b, " articles, %s/s", count(int(float64(n)/s+0.5)))
+		if n == 1 {
+			b.WriteString(" article")
 		} else {
 			b.WriteString(" articles")
+		}
+		if s := elapsed.Seconds(); s > 0 && n > 0 {
+			if r := float64(n) / s; r < 10 {
+				fmt.Fprintf(&b, ", %.1f/s", r)
+			} else {
+				fmt.Fprintf(&b, ", %s/s", count(int(r+0.5)))
+			}
 		}
 		read := m.bytes.Load()
 		if m.total > 0 {
