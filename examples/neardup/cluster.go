@@ -25,7 +25,7 @@ func cmdCluster(ctx context.Context, args []string, e *env) error {
 	if err := f.parse(args); err != nil {
 		return err
 	}
-	paths := f.fs.Args()
+	paths := f.args
 	if len(paths) == 0 {
 		paths = []string{articles.Kandahar()}
 	}

@@ -22,15 +22,15 @@ func cmdCompare(ctx context.Context, args []string, e *env) error {
 	if err := f.parse(args); err != nil {
 		return err
 	}
-	if f.fs.NArg() != 2 {
-		return usagef("compare takes two articles, A and B; got %d", f.fs.NArg())
+	if len(f.args) != 2 {
+		return usagef("compare takes two articles, A and B; got %d", len(f.args))
 	}
-	if f.fs.Arg(0) == "-" && f.fs.Arg(1) == "-" {
+	if f.args[0] == "-" && f.args[1] == "-" {
 		return usagef(`only one of A and B can be "-" (stdin)`)
 	}
 	var texts [2]text
 	for i := range texts {
-		t, err := readText(f.fs.Arg(i), e.stdin)
+		t, err := readText(f.args[i], e.stdin)
 		if err != nil {
 			return err
 		}

@@ -28,7 +28,7 @@ func cmdDedup(ctx context.Context, args []string, e *env) error {
 	if err := f.parse(args); err != nil {
 		return err
 	}
-	paths := f.fs.Args()
+	paths := f.args
 	if len(paths) == 0 {
 		paths = []string{"-"}
 	}

@@ -265,9 +265,11 @@ func interrupted(ctx context.Context, err error, what string) error {
 
 // flags are the flags most commands share.
 type flags struct {
-	fs      *flag.FlagSet
-	usage   func(io.Writer)
-	stdout  io.Writer
+	fs     *flag.FlagSet
+	usage  func(io.Writer)
+	stdout io.Writer
+	// args are the positional arguments.
+	args    []string
 	cfg     dedup.Config
 	fields  articles.Fields
 	workers int
@@ -303,16 +305,32 @@ func (f *flags) workerFlag() {
 	f.fs.IntVar(&f.workers, "workers", 0, "goroutines that sign and compare (0: every core)")
 }
 
-// parse parses args; a bad flag is a usage error (the flag package has
-// printed it), -h is flag.ErrHelp.
+// parse parses args into the flags and f.args; a bad flag is a usage
+// error, -h prints the usage on stdout and is flag.ErrHelp.
 func (f *flags) parse(args []string) error {
-	if err := f.fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			f.usage(f.stdout)
-			return err
+	// Flags may come after positional arguments too ("neardup dedup
+	// in.jsonl -o out.jsonl"); "--" ends the flags.
+	var pos []string
+	for {
+		if err := f.fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				f.usage(f.stdout)
+				return err
+			}
+			return usageError{err.Error()}
 		}
-		return usageError{err.Error()}
+		rest := f.fs.Args()
+		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
+			pos = append(pos, rest...)
+			break
+		}
+		if len(rest) == 0 {
+			break
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
 	}
+	f.args = pos
 	if f.fields.Text == "" && f.fs.Lookup("text-field") != nil {
 		return usagef("-text-field must not be empty")
 	}
@@ -333,10 +351,11 @@ func (f *flags) batchOptions(m *meter) dedup.BatchOptions {
 	return dedup.BatchOptions{Workers: w, Progress: m.progress}
 }
 
-// plural returns "1 article" or "n articles".
+// plural returns "1 article" or "n articles" (n with thousands
+// separators).
 func plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}
-	return fmt.Sprintf("%d %ss", n, strings.TrimSuffix(word, "s"))
+	return count(n) + " " + word + "s"
 }

@@ -185,6 +185,15 @@ func TestDedupOutputFile(t *testing.T) {
 	require.Len(t, entries, 1, "only the input is left")
 	assert.Equal(t, "k.jsonl", entries[0].Name())
 
+	// Flags may follow the input; after "--" every argument is a file.
+	r = runCmd(t, "", "dedup", in, "-o", out)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Empty(t, r.stdout)
+	require.NoError(t, os.Remove(out))
+	r = runCmd(t, "", "dedup", "--", in, "-o")
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stderr, "-o: no such file")
+
 	// -o may name the input: it is replaced only once read twice.
 	r = runCmd(t, "", "dedup", "-o", in, in)
 	require.Equal(t, 0, r.code, r.stderr)
@@ -516,12 +525,15 @@ func TestProgressLine(t *testing.T) {
 	assert.Equal(t, 1, strings.Count(buf.String(), "\r"))
 	assert.Equal(t, "reading: 3,000 articles, 1,500/s, 1.0 MB of 4.0 MB (25%), 6s left [2s]", m.line(clock))
 
+	m.progress(dedup.Progress{Stage: "read", Done: 4000, Total: 4000})
+	assert.Equal(t, "read 4,000 articles; indexing them (no progress reported) [2s]", m.line(clock))
+	assert.Equal(t, 2, strings.Count(buf.String(), "\r"), "the end of reading shows at once")
 	clock = clock.Add(time.Second)
 	m.progress(dedup.Progress{Stage: "pairs", Done: 0, Total: 800})
 	clock = clock.Add(time.Second)
 	m.progress(dedup.Progress{Stage: "pairs", Done: 200, Total: 800})
 	assert.Equal(t, "pairs: 200 of 800 (25%), 3s left [4s]", m.line(clock))
-	assert.Equal(t, 3, strings.Count(buf.String(), "\r"))
+	assert.Equal(t, 4, strings.Count(buf.String(), "\r"))
 	assert.True(t, strings.HasSuffix(buf.String(), "\rpairs: 200 of 800 (25%), 3s left [4s]\x1b[K"), "%q", buf.String())
 	m.progress(dedup.Progress{Stage: "done"})
 	assert.True(t, strings.HasSuffix(buf.String(), "\r\x1b[K"), "cleared")

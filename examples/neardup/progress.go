@@ -72,8 +72,10 @@ func (m *meter) progress(p dedup.Progress) {
 		m.clear()
 		return
 	}
-	changed := p.Stage != m.stage
-	if changed {
+	// The end of reading (a total at last) shows at once, as a new stage
+	// does.
+	changed := p.Stage != m.stage || p.Stage == "read" && p.Total > 0 && m.all == 0
+	if p.Stage != m.stage {
 		m.stage, m.stageStart = p.Stage, m.now()
 	}
 	m.done, m.all = p.Done, p.Total
@@ -140,8 +142,12 @@ func (m *meter) show(force bool) {
 func (m *meter) line(now time.Time) string {
 	var b strings.Builder
 	elapsed := now.Sub(m.stageStart)
-	switch m.stage {
-	case "read", "write":
+	switch {
+	case m.stage == "read" && m.all > 0:
+		// Read: the library indexes the batch before its "pairs"
+		// stage, and says nothing meanwhile.
+		fmt.Fprintf(&b, "read %s articles; indexing them (no progress reported)", count(m.all))
+	case m.stage == "read" || m.stage == "write":
 		verb := map[string]string{"read": "reading", "write": "writing"}[m.stage]
 		n := m.articles
 		if m.stage == "write" {

@@ -39,7 +39,7 @@ func cmdStream(ctx context.Context, args []string, e *env) error {
 	case window < 0 || ttl < 0:
 		return usagef("-window and -ttl must not be negative")
 	}
-	paths := f.fs.Args()
+	paths := f.args
 	if len(paths) == 0 {
 		paths = []string{"-"}
 	}
