@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -42,6 +43,21 @@ func cmdDedup(ctx context.Context, args []string, e *env) error {
 	d, err := dedup.New(f.cfg)
 	if err != nil {
 		return err
+	}
+	// The output files are made first, so that a directory that is not
+	// there fails the run before the work.
+	var outFile, reportFile *atomicFile
+	if *outPath != "" {
+		if outFile, err = createAtomic(*outPath); err != nil {
+			return err
+		}
+		defer outFile.abort()
+	}
+	if *reportPath != "" {
+		if reportFile, err = createAtomic(*reportPath); err != nil {
+			return err
+		}
+		defer reportFile.abort()
 	}
 	m := newMeter(e, totalSize(ins))
 	defer m.stop()
@@ -124,12 +140,7 @@ func cmdDedup(ctx context.Context, args []string, e *env) error {
 
 	// The copy pass.
 	var out io.Writer = e.stdout
-	var outFile, reportFile *atomicFile
-	if *outPath != "" {
-		if outFile, err = createAtomic(*outPath); err != nil {
-			return err
-		}
-		defer outFile.abort()
+	if outFile != nil {
 		out = outFile
 	}
 	bw := bufio.NewWriterSize(out, 1<<16)
@@ -180,11 +191,7 @@ func cmdDedup(ctx context.Context, args []string, e *env) error {
 
 	// The report.
 	var rw io.Writer = e.stderr
-	if *reportPath != "" {
-		if reportFile, err = createAtomic(*reportPath); err != nil {
-			return err
-		}
-		defer reportFile.abort()
+	if reportFile != nil {
 		rw = reportFile
 	}
 	rb := bufio.NewWriter(rw)
@@ -378,7 +385,11 @@ type atomicFile struct {
 func createAtomic(path string) (*atomicFile, error) {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
-		return nil, err
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // not the temporary file's name
+		}
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	mode := os.FileMode(0o644)
 	if fi, err := os.Stat(path); err == nil {
