@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"os"
 
 	"github.com/neardup/neardup/dedup"
 	"github.com/neardup/neardup/examples/internal/articles"
@@ -27,7 +28,13 @@ func cmdCluster(ctx context.Context, args []string, e *env) error {
 	}
 	paths := f.args
 	if len(paths) == 0 {
-		paths = []string{articles.Kandahar()}
+		k := articles.Kandahar()
+		if _, err := os.Stat(k); err != nil {
+			// An installed binary finds them in the module cache, where
+			// it was built from; that may be gone.
+			return fmt.Errorf("no FILE given, and the Kandahar articles are not at %s: give the files to cluster", k)
+		}
+		paths = []string{k}
 	}
 	ins, err := listInputs(paths, false)
 	if err != nil {
