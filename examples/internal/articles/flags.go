@@ -18,3 +18,12 @@ func ConfigFlags(fs *flag.FlagSet, cfg *dedup.Config) {
 	fs.Uint64Var(&cfg.Seed, "seed", 0, "hash seed")
 	fs.StringVar(&cfg.Method, "method", "", `signing method: "" (MinWise) or "oph" (one-permutation hashing, faster)`)
 }
+
+// RuleFlags registers on fs the flags that turn off the library's extra
+// decision rules: -no-containment, -no-rewrites and -no-relations
+// (Config.NoContainment, NoRewrites and NoRelations).
+func RuleFlags(fs *flag.FlagSet, cfg *dedup.Config) {
+	fs.BoolVar(&cfg.NoContainment, "no-containment", false, "turn off the trimmed-copy rule: only the threshold and heavy rewrites join articles")
+	fs.BoolVar(&cfg.NoRewrites, "no-rewrites", false, "turn off heavy-rewrite detection")
+	fs.BoolVar(&cfg.NoRelations, "no-relations", false, "do not look for partial reuse between clusters (batch only)")
+}
