@@ -121,8 +121,8 @@ func compare(cfg dedup.Config, a, b text) (*comparison, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &comparison{A: a, B: b, Exact: d.Compare(a.Text, b.Text), Estimate: est,
-		WordSimilarity: d.WordSimilarity(a.Text, b.Text), Config: cfg}
+	c := &comparison{A: a, B: b, Exact: d.Hasher().Compare(a.Text, b.Text), Estimate: est,
+		WordSimilarity: d.Hasher().WordSimilarity(a.Text, b.Text), Config: cfg}
 	pair := []dedup.Article{{ID: "A", Text: a.Text}, {ID: "B", Text: b.Text}}
 	joined := func(cfg dedup.Config) (*dedup.Clustering, bool, error) {
 		d, err := dedup.New(cfg)

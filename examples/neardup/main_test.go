@@ -633,6 +633,6 @@ func TestStreamInterrupt(t *testing.T) {
 	code := run(ctx, []string{"stream", "-index", index}, &env{stdin: in, stdout: &out, stderr: &errs, now: time.Now})
 	assert.Equal(t, 130, code)
 	assert.Regexp(t, `^neardup stream: interrupted after [01] articles?; the index is saved with them\n$`, errs.String())
-	_, err := dedup.LoadIndex(index)
+	_, err := dedup.LoadIndex(index, nil)
 	assert.NoError(t, err)
 }
