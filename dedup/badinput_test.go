@@ -299,7 +299,7 @@ func TestBadInputRepeatedID(t *testing.T) {
 	assert.ErrorIs(t, ix.Add(long, other), ErrLimit)
 	_, err = d.Add(long, "a wholly different story about the weather in spring")
 	assert.ErrorIs(t, err, ErrLimit)
-	assert.ErrorIs(t, ix.AddBatch([]string{"fits", long}, []Signature{other, other}), ErrLimit)
+	assert.ErrorIs(t, ix.AddBatch([]string{"fits", long}, []Doc{{Signature: other}, {Signature: other}}), ErrLimit)
 	assert.Equal(t, before, relStateOf(t, ix, docs))
 	require.NoError(t, ix.Add(long[1:], other))
 	var buf bytes.Buffer

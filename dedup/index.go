@@ -254,31 +254,35 @@ func (ix *Index) rewriteSamples(t *rewriteText) []uint32 {
 	return sampleShingles(nil, t.union, ix.s2)
 }
 
-// AddBatch indexes sigs[i] under ids[i] for every i, all or nothing: if
-// any ID is empty, too long or indexed already, comes twice in ids, or
-// any signature is empty or made under another config, it returns the
-// error Add would return for it (wrapping ErrEmptyID, ErrLimit,
-// ErrDuplicateID, ErrEmpty or ErrConfigMismatch) and leaves the index
-// unchanged (with another Store than the in-memory one, see below). It
-// returns an error wrapping ErrConfig if ids and sigs differ in length.
-// The index then answers queries as if each pair had been added with Add,
-// in order.
+// AddBatch indexes docs[i] under ids[i] for every i (Doc{Signature: sig}
+// for a signature alone), all or nothing: if any ID is empty, too long or
+// indexed already, comes twice in ids, or any document is empty, made
+// under another config or has a malformed Evidence, it returns the error
+// AddDoc would return for it (wrapping ErrEmptyID, ErrLimit,
+// ErrDuplicateID, ErrEmpty, ErrConfigMismatch or ErrConfig) and leaves
+// the index unchanged (with another Store than the in-memory one, see
+// below). It returns an error wrapping ErrConfig if ids and docs differ
+// in length. The index then answers queries as if each document had been
+// added with AddDoc, in order (each alone in its cluster: AddBatch
+// applies no decision rule; Deduper.Add does).
 //
-// With the in-memory store, AddBatch is faster than Add per document: it
-// sizes each table once and posts the batch band by band, a batch of
+// With the in-memory store, AddBatch is faster than AddDoc per document:
+// it sizes each table once and posts the batch band by band, a batch of
 // 4,096 documents or more on up to GOMAXPROCS goroutines (the bands are
-// shared out among them). It holds the store's lock for the
-// whole batch, so queries wait for it; split a large load into batches
-// (tens of thousands of documents each lose little speed) where queries
-// must not wait long. With another Store, AddBatch checks the IDs with
-// Get, then calls Add for each document and removes the ones it added if
-// one fails (another process may have added the same ID meanwhile); the
-// batch is then not atomic for concurrent readers, and if a removal fails
-// too (a shared store that became unreachable), the documents added
-// before it stay and the error says so.
-func (ix *Index) AddBatch(ids []string, sigs []Signature) error {
-	if len(ids) != len(sigs) {
-		return fmt.Errorf("%w: AddBatch of %d IDs and %d signatures", ErrConfig, len(ids), len(sigs))
+// shared out among them). It holds the store's lock for the whole batch,
+// so queries wait for it; split a large load into batches (tens of
+// thousands of documents each lose little speed) where queries must not
+// wait long. With another Store, AddBatch is not pipelined: it checks the
+// IDs with Get, then calls the Store's Add for each document, one round
+// trip each, and removes the ones it added if one fails (another process
+// may have added the same ID meanwhile); the batch is then not atomic for
+// concurrent readers, and if a removal fails too (a shared store that
+// became unreachable), the documents added before it stay and the error
+// says so. A store may offer a faster bulk path of its own (redisstore's
+// Store.AddBatch).
+func (ix *Index) AddBatch(ids []string, docs []Doc) error {
+	if len(ids) != len(docs) {
+		return fmt.Errorf("%w: AddBatch of %d IDs and %d documents", ErrConfig, len(ids), len(docs))
 	}
 	for i, id := range ids {
 		if id == "" {
@@ -287,22 +291,27 @@ func (ix *Index) AddBatch(ids []string, sigs []Signature) error {
 		if err := checkID(id); err != nil {
 			return err
 		}
-		if sigs[i].Empty() {
+		if ev := docs[i].Evidence; len(ev) > 0 && !ev.valid() {
+			return fmt.Errorf("%w: malformed Evidence for %q", ErrConfig, id)
+		}
+		if docs[i].Signature.Empty() {
 			return fmt.Errorf("%w: %q", ErrEmpty, id)
 		}
-		if err := ix.check(sigs[i]); err != nil {
+		if err := ix.check(docs[i].Signature); err != nil {
 			return err
 		}
 	}
 	if ms, ok := ix.store.(*memStore); ok {
-		if err := ms.addBatch(ids, sigs); err != nil {
+		if err := ms.addBatch(ids, docs); err != nil {
 			return err
 		}
 		if ix.st != nil {
-			now := time.Now().UnixNano()
+			samples := make([][]uint32, len(docs))
+			unions := make([]int, len(docs))
+			parallel(len(docs), func(i int) { samples[i], unions[i] = ix.docSamples(docs[i].Evidence) })
 			ix.st.mu.Lock()
-			for _, id := range ids {
-				ix.st.add(id, now, "", nil, 0)
+			for i, id := range ids {
+				ix.st.add(id, timeOf(docs[i].Time), "", samples[i], unions[i])
 			}
 			ix.st.mu.Unlock()
 		}
@@ -316,9 +325,9 @@ func (ix *Index) AddBatch(ids []string, sigs []Signature) error {
 		}
 	}
 	for i, id := range ids {
-		if err := ix.Add(id, sigs[i]); err != nil {
+		if err := ix.AddDoc(id, docs[i]); err != nil {
 			for _, added := range ids[:i] {
-				if _, rerr := ix.store.Remove(added); rerr != nil {
+				if _, rerr := ix.Remove(added); rerr != nil {
 					return fmt.Errorf("%w (and undoing the batch: %w)", err, rerr)
 				}
 			}

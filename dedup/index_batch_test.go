@@ -8,6 +8,10 @@ import (
 	"runtime"
 	"slices"
 	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // batchFixture signs n shingle sets in families: each set is new, an
@@ -152,7 +156,7 @@ func TestAddBatchEqualsAdds(t *testing.T) {
 						t.Fatal(err)
 					}
 				}
-				if err := bat.AddBatch(ids[lo:hi], sigs[lo:hi]); err != nil {
+				if err := bat.AddBatch(ids[lo:hi], sigDocs(sigs[lo:hi])); err != nil {
 					t.Fatal(err)
 				}
 				// Remove a few documents from both.
@@ -199,7 +203,7 @@ func TestAddBatchLargeFresh(t *testing.T) {
 		runtime.GOMAXPROCS(procs)
 		b, batStore := batchIndex(t, cfg)
 		bat = b
-		if err := bat.AddBatch(ids, sigs); err != nil {
+		if err := bat.AddBatch(ids, sigDocs(sigs)); err != nil {
 			t.Fatal(err)
 		}
 		if x, y := storeShape(seqStore), storeShape(batStore); x != y {
@@ -225,7 +229,7 @@ func TestAddBatchLargeFresh(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := ref.AddBatch(ids, sigs); err != nil {
+	if err := ref.AddBatch(ids, sigDocs(sigs)); err != nil {
 		t.Fatal(err)
 	}
 	if a, b := queryAll(t, ref, sigs[:2000]), queryAll(t, loaded, sigs[:2000]); a != b {
@@ -245,7 +249,7 @@ func TestAddBatchAllOrNothing(t *testing.T) {
 	ref, refStore := batchIndex(t, cfg)
 	// Some documents, some removed, so that the free list is in play.
 	for _, x := range []*Index{ix, ref} {
-		if err := x.AddBatch(ids[:1000], sigs[:1000]); err != nil {
+		if err := x.AddBatch(ids[:1000], sigDocs(sigs[:1000])); err != nil {
 			t.Fatal(err)
 		}
 		for i := 0; i < 1000; i += 7 {
@@ -257,7 +261,7 @@ func TestAddBatchAllOrNothing(t *testing.T) {
 	before := storeShape(st)
 	bad := func(name string, bids []string, bsigs []Signature, want error) {
 		t.Helper()
-		err := ix.AddBatch(bids, bsigs)
+		err := ix.AddBatch(bids, sigDocs(bsigs))
 		if !errors.Is(err, want) {
 			t.Fatalf("%s: error %v, want %v", name, err, want)
 		}
@@ -289,7 +293,7 @@ func TestAddBatchAllOrNothing(t *testing.T) {
 
 	// The index goes on as the reference, which never saw the batches.
 	for _, x := range []*Index{ix, ref} {
-		if err := x.AddBatch(ids[1000:], sigs[1000:]); err != nil {
+		if err := x.AddBatch(ids[1000:], sigDocs(sigs[1000:])); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -320,28 +324,28 @@ func TestAddBatchOtherStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	ref, _ := batchIndex(t, cfg)
-	if err := ix.AddBatch(ids[:300], sigs[:300]); err != nil {
+	if err := ix.AddBatch(ids[:300], sigDocs(sigs[:300])); err != nil {
 		t.Fatal(err)
 	}
-	if err := ref.AddBatch(ids[:300], sigs[:300]); err != nil {
+	if err := ref.AddBatch(ids[:300], sigDocs(sigs[:300])); err != nil {
 		t.Fatal(err)
 	}
 	dup := slices.Clone(ids[300:])
 	dup[250] = dup[100]
-	if err := ix.AddBatch(dup, sigs[300:]); !errors.Is(err, ErrDuplicateID) {
+	if err := ix.AddBatch(dup, sigDocs(sigs[300:])); !errors.Is(err, ErrDuplicateID) {
 		t.Fatalf("duplicate in batch: %v", err)
 	}
 	dup[250] = ids[5]
-	if err := ix.AddBatch(dup, sigs[300:]); !errors.Is(err, ErrDuplicateID) {
+	if err := ix.AddBatch(dup, sigDocs(sigs[300:])); !errors.Is(err, ErrDuplicateID) {
 		t.Fatalf("duplicate of an indexed ID: %v", err)
 	}
 	if ix.Len() != 300 {
 		t.Fatalf("Len %d after failed batches, want 300", ix.Len())
 	}
-	if err := ix.AddBatch(ids[300:], sigs[300:]); err != nil {
+	if err := ix.AddBatch(ids[300:], sigDocs(sigs[300:])); err != nil {
 		t.Fatal(err)
 	}
-	if err := ref.AddBatch(ids[300:], sigs[300:]); err != nil {
+	if err := ref.AddBatch(ids[300:], sigDocs(sigs[300:])); err != nil {
 		t.Fatal(err)
 	}
 	if a, b := queryAll(t, ix, sigs), queryAll(t, ref, sigs); a != b {
@@ -369,7 +373,7 @@ func TestQueryPathsAgree(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := own.AddBatch(ids, sigs); err != nil {
+		if err := own.AddBatch(ids, sigDocs(sigs)); err != nil {
 			t.Fatal(err)
 		}
 		long := 0
@@ -445,4 +449,47 @@ func TestDistinct(t *testing.T) {
 			t.Fatalf("distinct(%v) = %v, want %v", docs, got, want)
 		}
 	}
+}
+
+// sigDocs returns the Docs of signatures alone, for AddBatch.
+func sigDocs(sigs []Signature) []Doc {
+	docs := make([]Doc, len(sigs))
+	for i, s := range sigs {
+		docs[i].Signature = s
+	}
+	return docs
+}
+
+// TestAddBatchKeepsEvidence: documents added in a batch keep their
+// Evidence and times, so the rules decide their pairs as after AddDoc.
+func TestAddBatchKeepsEvidence(t *testing.T) {
+	h, err := NewHasher(Config{})
+	require.NoError(t, err)
+	texts := []string{encA, "an unrelated article about the harvest of grapes in the south of france this year, which was late.", rwSource}
+	ids := []string{"a", "c", "src"}
+	t0 := time.Date(2021, 5, 1, 0, 0, 0, 0, time.UTC)
+	docs := make([]Doc, len(texts))
+	for i, text := range texts {
+		docs[i] = h.Doc(text)
+		docs[i].Time = t0.Add(time.Duration(i) * time.Hour)
+	}
+	bat, _ := NewIndex(Config{})
+	require.NoError(t, bat.AddBatch(ids, docs))
+	one, _ := NewIndex(Config{})
+	for i, id := range ids {
+		require.NoError(t, one.AddDoc(id, docs[i]))
+	}
+	for _, q := range []string{encB, rwRewrite, encA[:60]} {
+		want, err := one.QueryDoc(h.Doc(q))
+		require.NoError(t, err)
+		got, err := bat.QueryDoc(h.Doc(q))
+		require.NoError(t, err)
+		assert.Equal(t, want, got, q)
+	}
+	ev, _, ok := bat.evidence("a")
+	require.True(t, ok)
+	assert.Equal(t, docs[0].Evidence, ev)
+	n, err := bat.Expire(t0.Add(90 * time.Minute))
+	require.NoError(t, err)
+	assert.Equal(t, 2, n)
 }

@@ -315,11 +315,11 @@ func TestIndexQueryTiesByID(t *testing.T) {
 			in := slices.Clone(tricky)
 			f.rng.Shuffle(len(in), func(i, j int) { in[i], in[j] = in[j], in[i] })
 			if batch {
-				sigs := make([]dedup.Signature, len(in))
-				for i := range sigs {
-					sigs[i] = docs[0]
+				batch := make([]dedup.Doc, len(in))
+				for i := range batch {
+					batch[i].Signature = docs[0]
 				}
-				require.NoError(t, ix.AddBatch(in, sigs))
+				require.NoError(t, ix.AddBatch(in, batch))
 			} else {
 				for _, id := range in {
 					require.NoError(t, ix.Add(id, docs[0]))

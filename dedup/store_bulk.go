@@ -237,7 +237,7 @@ func (s *memStore) buildPostings() {
 // under every band key), or nothing at all: it returns an error wrapping
 // ErrDuplicateID if an ID is stored already or comes twice in ids. The
 // signatures must have been checked against the store's config.
-func (s *memStore) addBatch(ids []string, sigs []Signature) error {
+func (s *memStore) addBatch(ids []string, sigs []Doc) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	m := len(ids)
@@ -258,11 +258,11 @@ func (s *memStore) addBatch(ids []string, sigs []Signature) error {
 		}
 		doc := s.newDoc(id)
 		blk := s.block(doc)
-		for j, v := range sigs[i].values {
+		for j, v := range sigs[i].Signature.values {
 			blk[j] = uint32(v)
 		}
-		s.setTail(blk, id, sigs[i].shingles)
-		s.sent.set(doc, nil)
+		s.setTail(blk, id, sigs[i].Signature.shingles)
+		s.sent.set(doc, sigs[i].Evidence)
 		s.byID[id] = doc
 		docs[i] = doc
 	}

@@ -302,13 +302,17 @@ func run(n, m, queries, rounds int, wordnet string) error {
 			bids, bsigs = append(bids, ids[i]), append(bsigs, s)
 		}
 	}
+	bdocs := make([]dedup.Doc, len(bsigs))
+	for i, s := range bsigs {
+		bdocs[i].Signature = s
+	}
 	runtime.GC()
 	t0 = time.Now()
 	bix, err := dedup.NewIndex(lcfg)
 	if err != nil {
 		return err
 	}
-	if err := bix.AddBatch(bids, bsigs); err != nil {
+	if err := bix.AddBatch(bids, bdocs); err != nil {
 		return err
 	}
 	res.LSHBatchBuildDocsS = float64(len(bids)) / time.Since(t0).Seconds()

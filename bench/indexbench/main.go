@@ -120,6 +120,7 @@ func main() {
 		if *expect {
 			opts.ExpectedDocs = n2
 		}
+		docs := sigDocs(sigs)
 		start, cpu0 := time.Now(), synth.ProcessCPU()
 		st, err := dedup.NewMemoryStoreWith(cfg, opts)
 		if err != nil {
@@ -132,7 +133,7 @@ func main() {
 		if *batch > 0 {
 			for lo := 0; lo < n2; lo += *batch {
 				hi := min(lo+*batch, n2)
-				if err := ix.AddBatch(ids[lo:hi], sigs[lo:hi]); err != nil {
+				if err := ix.AddBatch(ids[lo:hi], docs[lo:hi]); err != nil {
 					fail(err)
 				}
 			}
@@ -375,4 +376,13 @@ func tailReport(ix *dedup.Index, sigs []dedup.Signature, lat []time.Duration, qi
 		fmt.Printf(" %d:%d", k, hist[k])
 	}
 	fmt.Println()
+}
+
+// sigDocs returns the Docs of signatures alone, for Index.AddBatch.
+func sigDocs(sigs []dedup.Signature) []dedup.Doc {
+	docs := make([]dedup.Doc, len(sigs))
+	for i, s := range sigs {
+		docs[i].Signature = s
+	}
+	return docs
 }
