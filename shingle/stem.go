@@ -62,7 +62,7 @@ var snowballLanguages = map[string]language{
 	"irish":      {stem: snowballStem(irish.Stem)},
 	"italian":    {stem: snowballStem(italian.Stem)},
 	"portuguese": {stem: snowballStem(portuguese.Stem)},
-	"romanian":   {stem: snowballStem(romanian.Stem)},
+	"romanian":   {stem: snowballStem(romanian.Stem), fold: romanianFold},
 	"tamil":      {stem: snowballStem(tamil.Stem)},
 	"turkish":    {stem: snowballStem(turkish.Stem), fold: turkishFold},
 
@@ -125,3 +125,16 @@ func turkishFold(word string) string {
 	}
 	return word
 }
+
+// romanianFold writes s and t with a comma below (U+0219, U+021B, the
+// standard spelling) with a cedilla (U+015F, U+0163), the only forms the
+// Romanian stemmer of snowballstem knows; both spellings are common, and
+// they then agree.
+func romanianFold(word string) string {
+	if strings.ContainsAny(word, "\u0219\u021b") {
+		word = romanianCedilla.Replace(word)
+	}
+	return word
+}
+
+var romanianCedilla = strings.NewReplacer("\u0219", "\u015f", "\u021b", "\u0163")
