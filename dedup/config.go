@@ -242,6 +242,11 @@ func (c Config) fingerprint() uint64 {
 	}
 	put(flags)
 	d.WriteString(c.Shingle.Language)
+	if c.Shingle.Mode != "" {
+		// Only a non-default mode is hashed, so that fingerprints
+		// made before Mode existed stay valid.
+		d.WriteString("\x00mode=" + c.Shingle.Mode)
+	}
 	if c.Method == "" {
 		// The MinWise values changed in version 2 (one sketch of k
 		// values with badly approximable h2 steps instead of groups of

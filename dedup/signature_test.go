@@ -307,6 +307,7 @@ func TestSimilarityConfigMismatch(t *testing.T) {
 		"Language":         func(c *dedup.Config) { c.Shingle.Language = "french" },
 		"StopWords":        func(c *dedup.Config) { c.Shingle.StopWords = true },
 		"NoStem":           func(c *dedup.Config) { c.Shingle.NoStem = true },
+		"Mode":             func(c *dedup.Config) { c.Shingle.Mode = shingle.ModeChars },
 		"Method":           func(c *dedup.Config) { c.Method = dedup.MethodOPH },
 		"NumHashesDefault": func(c *dedup.Config) { c.NumHashes = 0 }, // default 128
 	}

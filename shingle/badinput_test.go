@@ -135,7 +135,7 @@ func TestNormalizeIdempotentRegressions(t *testing.T) {
 }
 
 func TestBadInputConfigShingles(t *testing.T) {
-	for _, lang := range []string{"klingon", "English", "en", " english", "chinese"} {
+	for _, lang := range []string{"klingon", " english", "english ", "eng", "zz", "e", "\u0130ngilizce", "\xff"} {
 		_, err := New(Config{Language: lang})
 		assert.ErrorIs(t, err, ErrLanguage, lang)
 	}

@@ -37,17 +37,18 @@ func Example() {
 }
 
 func ExampleNew() {
-	sh, err := shingle.New(shingle.Config{Size: 2, Language: "french", StopWords: true})
+	// Languages are named in any case, or by their ISO 639-1 code.
+	sh, err := shingle.New(shingle.Config{Size: 2, Language: "FR", StopWords: true})
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(sh.Config())
+	fmt.Printf("%+v\n", sh.Config())
 	fmt.Printf("%q\n", sh.AppendShingles(nil, "L’armée a quitté la ville"))
 
 	_, err = shingle.New(shingle.Config{Language: "klingon"})
 	fmt.Println(err != nil)
 	// Output:
-	// {2 french true false 0}
+	// {Size:2 Language:french StopWords:true NoStem:false Seed:0 Mode:}
 	// ["armé a" "a quitt" "quitt vill"]
 	// true
 }

@@ -62,13 +62,20 @@ func FuzzShingler(f *testing.F) {
 	for i, s := range fuzzSeeds {
 		f.Add(s, uint8(i), uint8(i), uint8(i))
 	}
+	langs := Languages()
 	f.Fuzz(func(t *testing.T, text string, size, lang, flags uint8) {
 		cfg := Config{
 			Size:      int(size)%MaxSize + 1,
-			Language:  languages[int(lang)%len(languages)],
+			Language:  langs[int(lang)%len(langs)],
 			StopWords: flags&1 != 0,
 			NoStem:    flags&2 != 0,
-			Seed:      uint64(flags >> 2),
+			Seed:      uint64(flags >> 3),
+		}
+		if flags&4 != 0 {
+			cfg.Mode = ModeChars
+		}
+		if snowballLanguages[cfg.Language].isStop == nil {
+			cfg.StopWords = false
 		}
 		sh, err := New(cfg)
 		if err != nil {

@@ -451,7 +451,7 @@ func TestConfig(t *testing.T) {
 		_, err := shingle.New(c)
 		assert.ErrorIs(t, err, shingle.ErrSize, "%+v", c)
 	}
-	for _, lang := range []string{"klingon", "English", "en"} {
+	for _, lang := range []string{"klingon", "englisch", "enn"} {
 		_, err := shingle.New(shingle.Config{Language: lang})
 		assert.ErrorIs(t, err, shingle.ErrLanguage, lang)
 	}

@@ -22,6 +22,7 @@ type Shingler struct {
 	cfg            Config
 	lang           language
 	keepApostrophe bool
+	chars          bool // ModeChars
 
 	norm  normalizer
 	buf   []byte   // normalized text, words compacted in place (tokenize)
@@ -50,6 +51,7 @@ func New(cfg Config) (*Shingler, error) {
 		cfg:            cfg,
 		lang:           snowballLanguages[cfg.Language],
 		keepApostrophe: cfg.Language == "english",
+		chars:          cfg.Mode == ModeChars,
 	}, nil
 }
 
@@ -62,6 +64,20 @@ func isWordRune(r rune) bool {
 		return 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || 'A' <= r && r <= 'Z'
 	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// isCharRune reports whether r is a word by itself in ModeChars: a letter
+// of a script written without spaces between words, or the Katakana
+// prolonged sound mark (of the Common script).
+func isCharRune(r rune) bool {
+	if r < 0x0E00 { // below Thai
+		return false
+	}
+	if r == '\u30FC' {
+		return true
+	}
+	return unicode.IsLetter(r) && (unicode.Is(unicode.Han, r) ||
+		unicode.In(r, unicode.Hiragana, unicode.Katakana, unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar))
 }
 
 func isLetter(r rune) bool {
@@ -205,6 +221,24 @@ func (s *Shingler) tokenize(text string) {
 			continue
 		}
 		r, size := runeAt(b, i)
+		if s.chars && isCharRune(r) {
+			// ModeChars: the character, with the marks that
+			// follow it, is a word of its own.
+			end()
+			begin(i)
+			k := i + size
+			for {
+				m, msize := runeAt(b, k)
+				if m < utf8.RuneSelf || !unicode.IsMark(m) {
+					break
+				}
+				k += msize
+			}
+			add(i, k)
+			end()
+			i = k
+			continue
+		}
 		switch {
 		case isWordRune(r) || (start >= 0 && r >= utf8.RuneSelf && unicode.IsMark(r)):
 			if start < 0 {
@@ -251,10 +285,14 @@ func (s *Shingler) lookup(b []byte, i, n int) term {
 		return t
 	}
 	word := string(b[i : i+n])
-	stem := word
-	stop := s.cfg.StopWords && s.lang.isStop(word)
-	if !s.cfg.NoStem {
-		stem = s.lang.stem(word, false)
+	form := word
+	if s.lang.fold != nil {
+		form = s.lang.fold(word)
+	}
+	stop := s.cfg.StopWords && s.lang.isStop != nil && s.lang.isStop(form)
+	stem := form
+	if !s.cfg.NoStem && s.lang.stem != nil {
+		stem = s.lang.stem(form, false)
 	}
 	if strings.IndexByte(stem, '\'') >= 0 {
 		stem = strings.ReplaceAll(stem, "'", "")

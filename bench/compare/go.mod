@@ -10,6 +10,9 @@ require (
 	github.com/neardup/neardup v0.0.0
 )
 
-require golang.org/x/text v0.43.0 // indirect
+require (
+	github.com/blevesearch/snowballstem v0.9.0 // indirect
+	golang.org/x/text v0.43.0 // indirect
+)
 
 replace github.com/neardup/neardup => ../..
