@@ -33,13 +33,13 @@ func TestChineseCharMode(t *testing.T) {
 	require.Equal(t, shingle.ModeChars, zh.Config().Shingle.Mode)
 
 	before := words.Compare(zhA, zhB)
-	after := zh.Compare(zhA, zhB)
+	after := zh.Hasher().Compare(zhA, zhB)
 	t.Logf("word mode %+v, character mode %+v", before, after)
 	assert.Less(t, before.Similarity, 0.05, "word mode: a clause is one word")
 	assert.Greater(t, after.Similarity, dedup.DefaultThreshold)
 	assert.Equal(t, after, zh.Hasher().Compare(zhA, zhB))
 	for _, other := range []string{zhReport, zhOther} {
-		s := zh.Compare(zhA, other)
+		s := zh.Hasher().Compare(zhA, other)
 		assert.Less(t, s.Similarity, dedup.DefaultThreshold/2, "%+v", s)
 	}
 
@@ -88,7 +88,7 @@ func TestCharModeRules(t *testing.T) {
 	_, err = zh.Add("long", long)
 	require.NoError(t, err)
 	trimmed := zhA[:strings.Index(zhA, "警察")]
-	s := zh.Compare(long, trimmed)
+	s := zh.Hasher().Compare(long, trimmed)
 	t.Logf("padded copy: %+v", s)
 	assert.Less(t, s.Similarity, dedup.DefaultThreshold, "not joined by the threshold")
 	r, err := zh.Check(trimmed)
@@ -99,7 +99,7 @@ func TestCharModeRules(t *testing.T) {
 	_, err = zh.Add("a", zhA)
 	require.NoError(t, err)
 	spun := "星期一，在本市北部接连发生多起入户盗窃案之后，警方抓获了三名男性。警员在高速路旁边截停他们的车辆时，在嫌犯身上搜出了失窃的首饰和现金。警方发言人称，案件调查还在进行。这三名男性都来自外地，年纪在二十到三十五岁之间。"
-	s = zh.Compare(zhA, spun)
+	s = zh.Hasher().Compare(zhA, spun)
 	t.Logf("spun copy: %+v", s)
 	assert.Less(t, s.Containment, 0.5, "neither threshold nor containment")
 	r, err = zh.Check(spun)
@@ -142,10 +142,10 @@ func TestLanguageCodeConfigs(t *testing.T) {
 
 	path := filepath.Join(t.TempDir(), "fr.idx")
 	require.NoError(t, ix.Save(path))
-	back, err := dedup.LoadIndexFor(path, dedup.Config{Shingle: shingle.Config{Language: "FRENCH"}})
+	back, err := dedup.LoadIndex(path, &dedup.LoadOptions{Config: &dedup.Config{Shingle: shingle.Config{Language: "FRENCH"}}})
 	require.NoError(t, err)
 	assert.Equal(t, "french", back.Config().Shingle.Language)
-	_, err = dedup.LoadIndexFor(path, dedup.Config{Shingle: shingle.Config{Language: "es"}})
+	_, err = dedup.LoadIndex(path, &dedup.LoadOptions{Config: &dedup.Config{Shingle: shingle.Config{Language: "es"}}})
 	assert.ErrorIs(t, err, dedup.ErrConfigMismatch)
 
 	// Character mode is part of what signatures depend on.
