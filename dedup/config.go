@@ -172,9 +172,10 @@ func (c Config) validate(checkBanding bool) error {
 // that makes signatures or band keys incomparable: NumHashes, Seed,
 // Method, a Shingle field, or Bands and Rows set by hand in c to other
 // values than saved's. Every path that opens an existing index applies
-// it: NewWithIndex, LoadIndex (LoadOptions.Config), NewIndexWithStore,
-// CopyIndex and redisstore.Open. c and saved must be valid; the result
-// has its defaults filled in.
+// it: NewWithIndex, LoadIndex (LoadOptions.Config), NewIndexWithStore
+// and CopyIndex (redisstore.Open does not yet: it refuses any stored
+// config that differs). c and saved must be valid; the result has its
+// defaults filled in.
 func (c Config) Adopt(saved Config) (Config, error) {
 	hand := c.Bands != 0 || c.Rows != 0
 	c, saved = c.WithDefaults(), saved.WithDefaults()
