@@ -1,6 +1,7 @@
 package dedup
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -45,18 +46,16 @@ func CopyIndex(ctx context.Context, dst, src *Index) (int, error) {
 		return 0, fmt.Errorf("dedup: copy index: %w", err)
 	}
 	// In src's order of arrival where src knows it, so that clusters
-	// keep their first document.
-	order := func(id string) int32 { return -1 }
+	// keep their first document (documents it does not know go first).
 	if src.st != nil {
 		src.st.mu.RLock()
-		num := src.st.num
-		order = func(id string) int32 {
-			if n, ok := num[id]; ok {
+		order := func(id string) int32 {
+			if n, ok := src.st.num[id]; ok {
 				return n
 			}
 			return -1
 		}
-		slices.SortStableFunc(ids, func(a, b string) int { return int(order(a)) - int(order(b)) })
+		slices.SortStableFunc(ids, func(a, b string) int { return cmp.Compare(order(a), order(b)) })
 		src.st.mu.RUnlock()
 	}
 

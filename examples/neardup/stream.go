@@ -172,46 +172,22 @@ func (s *streamer) add(ins []input, a article) error {
 	at := ins[a.in].where(a.line)
 	res, err := s.d.AddAt(a.ID, a.Text, t)
 	if err != nil {
-		if !skippable(err) {
+		if !articles.Skippable(err) {
 			return fmt.Errorf("%s: %w", at, err)
 		}
 		fmt.Fprintf(s.errs, "neardup stream: %s: %v (skipped)\n", at, err)
 		return nil
 	}
 	s.added++
-	ans := answer{Result: res, Foreign: foreign(s.d, res)}
+	ans := articles.NewAnswer(s.d, res)
 	if s.asJSON {
 		return s.enc.Encode(ans)
 	}
 	return printAnswer(s.out, ans)
 }
 
-// skippable reports whether err from Deduper.Add is about the article
-// itself (no words, a bad or repeated id), so that the stream goes on
-// without it; any other error is the index's and stops the stream.
-func skippable(err error) bool {
-	return errors.Is(err, dedup.ErrEmpty) || errors.Is(err, dedup.ErrEmptyID) ||
-		errors.Is(err, dedup.ErrDuplicateID) || errors.Is(err, dedup.ErrLimit)
-}
-
-// answer is one line of -json output: the library's Result, and the
-// matches outside this process's clusters (added by another process
-// sharing the Redis index).
-type answer struct {
-	dedup.Result
-	Foreign []string `json:"foreign,omitempty"`
-}
-
-// foreign returns the articles of res.Matches that d has no cluster for.
-func foreign(d *dedup.Deduper, res dedup.Result) []string {
-	var out []string
-	for _, m := range res.Matches {
-		if _, ok := d.ClusterOf(m.ID); !ok {
-			out = append(out, m.ID)
-		}
-	}
-	return out
-}
+// answer is one line of -json output (see articles.Answer).
+type answer = articles.Answer
 
 // printAnswer prints a as text: one line for the article, then one for
 // each of the merged clusters, attached articles and foreign matches.

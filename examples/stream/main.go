@@ -132,13 +132,13 @@ func stream(d *dedup.Deduper, asJSON bool, stdin io.Reader, stdout, stderr io.Wr
 		}
 		res, err := d.Add(a.ID, a.Text)
 		if err != nil {
-			if !skippable(err) {
+			if !articles.Skippable(err) {
 				return fmt.Errorf("line %d: %w", n, err)
 			}
 			fmt.Fprintf(stderr, "stream: line %d: %v (skipped)\n", n, err)
 			return nil
 		}
-		ans := answer{Result: res, Foreign: foreign(d, res)}
+		ans := articles.NewAnswer(d, res)
 		if asJSON {
 			return enc.Encode(ans)
 		}
@@ -146,35 +146,8 @@ func stream(d *dedup.Deduper, asJSON bool, stdin io.Reader, stdout, stderr io.Wr
 	})
 }
 
-// skippable reports whether err from Deduper.Add is about the article
-// itself (no words, a bad or repeated id), so that the stream goes on
-// without it; any other error is the index's and stops the stream.
-func skippable(err error) bool {
-	return errors.Is(err, dedup.ErrEmpty) || errors.Is(err, dedup.ErrEmptyID) ||
-		errors.Is(err, dedup.ErrDuplicateID) || errors.Is(err, dedup.ErrLimit)
-}
-
-// answer is one line of -json output: the library's Result (with its
-// cluster), and the matches outside this process's clusters.
-type answer struct {
-	dedup.Result
-	// Foreign lists the matched articles that are in no cluster of this
-	// process (added by another instance sharing the Redis index), in
-	// the order of Matches.
-	Foreign []string `json:"foreign,omitempty"`
-}
-
-// foreign returns the articles of res.Matches that d has no cluster for:
-// added by another process, so that res.Cluster does not include them.
-func foreign(d *dedup.Deduper, res dedup.Result) []string {
-	var out []string
-	for _, m := range res.Matches {
-		if _, ok := d.ClusterOf(m.ID); !ok {
-			out = append(out, m.ID)
-		}
-	}
-	return out
-}
+// answer is one line of -json output (see articles.Answer).
+type answer = articles.Answer
 
 // printText prints a as text: one line for the article, then one for
 // each of the merged clusters, attached articles and foreign matches

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/neardup/neardup/examples/internal/articles"
 	"os"
 	"path/filepath"
 	"strings"
@@ -288,8 +289,8 @@ func TestSkippable(t *testing.T) {
 	for name, text := range map[string]string{"": story, "a": other, "b": " ... ", strings.Repeat("x", dedup.MaxSavedIDLen+1): other} {
 		_, err := d.Add(name, text)
 		require.Error(t, err)
-		assert.True(t, skippable(err), "%v", err)
+		assert.True(t, articles.Skippable(err), "%v", err)
 	}
-	assert.False(t, skippable(errors.New("redisstore: redis unavailable: candidates: connection refused")))
-	assert.False(t, skippable(fmt.Errorf("wrapped: %w", dedup.ErrConfigMismatch)))
+	assert.False(t, articles.Skippable(errors.New("redisstore: redis unavailable: candidates: connection refused")))
+	assert.False(t, articles.Skippable(fmt.Errorf("wrapped: %w", dedup.ErrConfigMismatch)))
 }
